@@ -1,0 +1,70 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "CanCuoc",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "cancuoc", targets: ["cancuoc"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+    ],
+    targets: [
+        .target(
+            name: "CanCuocCore",
+            resources: [.copy("Resources")]
+        ),
+        .target(
+            name: "CanCuocStore",
+            dependencies: ["CanCuocCore"]
+        ),
+        .target(
+            name: "CanCuocSQLite",
+            dependencies: [
+                "CanCuocCore", "CanCuocStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "CanCuocServer",
+            dependencies: [
+                "CanCuocCore", "CanCuocStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            resources: [.copy("Resources")]
+        ),
+        .executableTarget(
+            name: "cancuoc",
+            dependencies: [
+                "CanCuocCore", "CanCuocStore", "CanCuocSQLite", "CanCuocServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "CanCuocCoreTests", dependencies: ["CanCuocCore"]),
+        .testTarget(name: "CanCuocStoreTests", dependencies: ["CanCuocCore", "CanCuocStore", "CanCuocSQLite"]),
+        .testTarget(name: "CanCuocSQLiteTests", dependencies: ["CanCuocCore", "CanCuocStore", "CanCuocSQLite", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "CanCuocServerTests",
+            dependencies: [
+                "CanCuocCore", "CanCuocStore", "CanCuocSQLite", "CanCuocServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(name: "cancuocTests", dependencies: ["cancuoc"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,107 @@
+import CanCuocCore
+import CanCuocStore
+import Foundation
+import GRDB
+
+/// How a current resident record maps to the columns of `residents`.
+enum ResidentRow {
+    static let columns = [
+        "id", "province_code", "pin", "full_name", "name_folded", "other_names", "birth_date", "birth_year",
+        "birth_month", "birth_day", "sex", "birth_place_unit", "birth_place_detail", "birth_reg_unit",
+        "birth_reg_detail", "born_abroad", "hometown_unit", "hometown_detail", "ethnicity_code", "religion",
+        "nationality", "blood_type", "old_id", "documents", "father", "mother", "spouse", "children",
+        "legal_representative", "marital_status", "perm_unit", "perm_street", "temp_unit", "temp_street",
+        "temp_absence", "current_unit", "current_street", "household_id", "relation_to_head", "death_date",
+        "missing_since", "phone", "email", "version", "recorded_at", "recorded_by", "reason",
+    ]
+
+    static let insertSQL = "INSERT INTO residents (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
+    static let updateSQL = "UPDATE residents SET \(columns.dropFirst().map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?"
+    static let selectList = columns.joined(separator: ", ")
+
+    /// Values in `columns` order. `id` nil lets SQLite assign it.
+    static func values(_ r: Resident, id: ResidentID?, version: RecordVersion) throws -> [(any DatabaseValueConvertible)?] {
+        [
+            id, r.provinceCode, r.pin?.digits, r.fullName, r.foldedName,
+            try RecordJSON.encodeOptional(r.otherNames), r.birthDate.description, r.birthDate.year,
+            r.birthDate.month, r.birthDate.day, r.sex.rawValue,
+            r.placeOfBirth?.unit?.description, r.placeOfBirth?.detail,
+            r.birthRegistrationPlace?.unit?.description, r.birthRegistrationPlace?.detail,
+            r.birthRegisteredAbroad, r.hometown?.unit?.description, r.hometown?.detail,
+            r.ethnicityCode, r.religion, r.nationality, r.bloodType?.rawValue, r.oldIdNumber,
+            try RecordJSON.encodeOptional(r.documents), try RecordJSON.encodeOptional(r.father),
+            try RecordJSON.encodeOptional(r.mother), try RecordJSON.encodeOptional(r.spouse),
+            try RecordJSON.encodeOptional(r.children), try RecordJSON.encodeOptional(r.legalRepresentative),
+            r.maritalStatus?.rawValue,
+            r.permanentResidence?.unit.description, r.permanentResidence?.street,
+            r.temporaryResidence?.unit.description, r.temporaryResidence?.street,
+            try RecordJSON.encodeOptional(r.temporaryAbsence),
+            r.currentResidence?.unit.description, r.currentResidence?.street,
+            r.householdId, r.relationToHead?.rawValue, r.deathDate?.description, r.missingSince?.description,
+            r.phone, r.email,
+            version.number, version.recordedAt.timeIntervalSince1970, version.recordedBy, version.reason,
+        ]
+    }
+
+    static func arguments(_ r: Resident, id: ResidentID?, version: RecordVersion) throws -> StatementArguments {
+        StatementArguments(try values(r, id: id, version: version))
+    }
+
+    static func decode(_ row: Row) throws -> VersionedResident {
+        func place(_ unit: String, _ detail: String) -> Place? {
+            let ref = (row[unit] as String?).flatMap(UnitRef.init(text:))
+            let text: String? = row[detail]
+            if ref == nil && (text ?? "").isEmpty { return nil }
+            return Place(unit: ref, detail: text ?? "")
+        }
+        func address(_ unit: String, _ street: String) -> Address? {
+            guard let ref = (row[unit] as String?).flatMap(UnitRef.init(text:)) else { return nil }
+            return Address(unit: ref, street: row[street] ?? "")
+        }
+        func partial(_ column: String) throws -> PartialDate? {
+            guard let text: String = row[column] else { return nil }
+            return try PartialDate(iso: text)
+        }
+        let pinText: String = row["pin"]
+        let resident = Resident(
+            id: row["id"],
+            provinceCode: row["province_code"],
+            pin: try PIN(pinText, bornAbroad: true),
+            fullName: row["full_name"],
+            otherNames: try RecordJSON.decodeOptional([String].self, from: row["other_names"]) ?? [],
+            birthDate: try PartialDate(iso: row["birth_date"]),
+            sex: Sex(rawValue: row["sex"]) ?? .male,
+            placeOfBirth: place("birth_place_unit", "birth_place_detail"),
+            birthRegistrationPlace: place("birth_reg_unit", "birth_reg_detail"),
+            birthRegisteredAbroad: row["born_abroad"],
+            hometown: place("hometown_unit", "hometown_detail"),
+            ethnicityCode: row["ethnicity_code"],
+            religion: row["religion"],
+            nationality: row["nationality"],
+            bloodType: (row["blood_type"] as String?).flatMap(BloodType.init(rawValue:)),
+            oldIdNumber: row["old_id"],
+            documents: try RecordJSON.decodeOptional([IdentityDocument].self, from: row["documents"]) ?? [],
+            father: try RecordJSON.decodeOptional(PersonLink.self, from: row["father"]),
+            mother: try RecordJSON.decodeOptional(PersonLink.self, from: row["mother"]),
+            spouse: try RecordJSON.decodeOptional(PersonLink.self, from: row["spouse"]),
+            children: try RecordJSON.decodeOptional([PersonLink].self, from: row["children"]) ?? [],
+            legalRepresentative: try RecordJSON.decodeOptional(PersonLink.self, from: row["legal_representative"]),
+            maritalStatus: (row["marital_status"] as String?).flatMap(MaritalStatus.init(rawValue:)),
+            permanentResidence: address("perm_unit", "perm_street"),
+            temporaryResidence: address("temp_unit", "temp_street"),
+            temporaryAbsence: try RecordJSON.decodeOptional(TemporaryAbsence.self, from: row["temp_absence"]),
+            currentResidence: address("current_unit", "current_street"),
+            householdId: row["household_id"],
+            relationToHead: (row["relation_to_head"] as String?).flatMap(HouseholdRelation.init(rawValue:)),
+            deathDate: try partial("death_date"),
+            missingSince: try partial("missing_since"),
+            phone: row["phone"],
+            email: row["email"])
+        let version = RecordVersion(
+            number: row["version"],
+            recordedAt: Date(timeIntervalSince1970: row["recorded_at"]),
+            recordedBy: row["recorded_by"],
+            reason: row["reason"])
+        return VersionedResident(resident: resident, version: version)
+    }
+}

@@ -1,0 +1,119 @@
+import GRDB
+
+/// The schema, as an ordered list of migrations. A migration is never edited once it has landed:
+/// a change is a new migration at the end.
+enum SQLiteMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("2026-11-29-register") { db in
+            try db.execute(sql: """
+                CREATE TABLE households (
+                    id INTEGER PRIMARY KEY,
+                    province_code TEXT NOT NULL,
+                    address_unit TEXT NOT NULL,
+                    address_street TEXT NOT NULL DEFAULT '',
+                    head_id INTEGER
+                );
+                CREATE TABLE residents (
+                    id INTEGER PRIMARY KEY,
+                    province_code TEXT NOT NULL,
+                    pin TEXT NOT NULL,
+                    full_name TEXT NOT NULL,
+                    name_folded TEXT NOT NULL,
+                    other_names TEXT,
+                    birth_date TEXT NOT NULL,
+                    birth_year INTEGER NOT NULL,
+                    birth_month INTEGER,
+                    birth_day INTEGER,
+                    sex TEXT NOT NULL CHECK (sex IN ('male', 'female')),
+                    birth_place_unit TEXT,
+                    birth_place_detail TEXT,
+                    birth_reg_unit TEXT,
+                    birth_reg_detail TEXT,
+                    born_abroad INTEGER NOT NULL DEFAULT 0,
+                    hometown_unit TEXT,
+                    hometown_detail TEXT,
+                    ethnicity_code TEXT NOT NULL,
+                    religion TEXT NOT NULL,
+                    nationality TEXT NOT NULL,
+                    blood_type TEXT,
+                    old_id TEXT,
+                    documents TEXT,
+                    father TEXT,
+                    mother TEXT,
+                    spouse TEXT,
+                    children TEXT,
+                    legal_representative TEXT,
+                    marital_status TEXT,
+                    perm_unit TEXT,
+                    perm_street TEXT,
+                    temp_unit TEXT,
+                    temp_street TEXT,
+                    temp_absence TEXT,
+                    current_unit TEXT,
+                    current_street TEXT,
+                    household_id INTEGER REFERENCES households(id),
+                    relation_to_head TEXT,
+                    death_date TEXT,
+                    missing_since TEXT,
+                    phone TEXT,
+                    email TEXT,
+                    version INTEGER NOT NULL,
+                    recorded_at REAL NOT NULL,
+                    recorded_by TEXT NOT NULL,
+                    reason TEXT NOT NULL
+                );
+                CREATE UNIQUE INDEX residents_pin ON residents(pin);
+                CREATE UNIQUE INDEX residents_old_id ON residents(old_id) WHERE old_id IS NOT NULL;
+                CREATE INDEX residents_birth ON residents(birth_year, birth_month, birth_day);
+                CREATE INDEX residents_perm_unit ON residents(perm_unit);
+                CREATE INDEX residents_household ON residents(household_id) WHERE household_id IS NOT NULL;
+
+                -- Whole-word, diacritic-insensitive name search over the folded name.
+                CREATE VIRTUAL TABLE resident_names USING fts5(
+                    name_folded, content='residents', content_rowid='id', tokenize='unicode61', detail='none'
+                );
+                CREATE TRIGGER residents_names_ai AFTER INSERT ON residents BEGIN
+                    INSERT INTO resident_names(rowid, name_folded) VALUES (new.id, new.name_folded);
+                END;
+                CREATE TRIGGER residents_names_ad AFTER DELETE ON residents BEGIN
+                    INSERT INTO resident_names(resident_names, rowid, name_folded) VALUES ('delete', old.id, old.name_folded);
+                END;
+                CREATE TRIGGER residents_names_au AFTER UPDATE OF name_folded ON residents BEGIN
+                    INSERT INTO resident_names(resident_names, rowid, name_folded) VALUES ('delete', old.id, old.name_folded);
+                    INSERT INTO resident_names(rowid, name_folded) VALUES (new.id, new.name_folded);
+                END;
+
+                -- Superseded versions: the full record as it was, with who/when/why of that version.
+                CREATE TABLE resident_versions (
+                    resident_id INTEGER NOT NULL,
+                    version INTEGER NOT NULL,
+                    province_code TEXT NOT NULL,
+                    recorded_at REAL NOT NULL,
+                    recorded_by TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    snapshot TEXT NOT NULL,
+                    PRIMARY KEY (resident_id, version)
+                ) WITHOUT ROWID;
+                CREATE TABLE resident_deletions (
+                    resident_id INTEGER PRIMARY KEY,
+                    deleted_at REAL NOT NULL,
+                    deleted_by TEXT NOT NULL,
+                    reason TEXT NOT NULL
+                );
+
+                -- Every PIN ever issued: never deleted, so a PIN is never handed out twice.
+                CREATE TABLE issued_pins (pin TEXT PRIMARY KEY) WITHOUT ROWID;
+                CREATE TABLE pin_buckets (prefix TEXT PRIMARY KEY, issued INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE TABLE pin_links (
+                    old_pin TEXT PRIMARY KEY,
+                    new_pin TEXT NOT NULL,
+                    resident_id INTEGER NOT NULL,
+                    linked_at REAL NOT NULL,
+                    reason TEXT NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
+        return migrator
+    }
+}

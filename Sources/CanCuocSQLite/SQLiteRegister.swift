@@ -1,0 +1,57 @@
+import CanCuocCore
+import CanCuocStore
+import Foundation
+import GRDB
+
+/// The embedded backend: one SQLite file (GRDB `DatabasePool`, WAL) or an in-memory database.
+public final class SQLiteRegister: RegisterStore {
+    let writer: any DatabaseWriter
+    let clock: @Sendable () -> Date
+    public let residents: any ResidentStore
+    public let households: any HouseholdStore
+    public let pins: any PINAllocator
+    public let bulk: any BulkLoader
+    public var backendName: String { "sqlite" }
+
+    /// Opens (creating if needed) the database file at `path` and brings its schema up to date.
+    public convenience init(path: String, clock: @escaping @Sendable () -> Date = Date.init) throws {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try self.init(writer: DatabasePool(path: path, configuration: Self.configuration()), clock: clock)
+    }
+
+    /// A private in-memory database (tests, dry runs).
+    public static func inMemory(clock: @escaping @Sendable () -> Date = Date.init) throws -> SQLiteRegister {
+        try SQLiteRegister(writer: DatabaseQueue(configuration: configuration()), clock: clock)
+    }
+
+    init(writer: any DatabaseWriter, clock: @escaping @Sendable () -> Date) throws {
+        self.writer = writer
+        self.clock = clock
+        try SQLiteMigrations.migrator.migrate(writer)
+        residents = SQLiteResidentStore(writer: writer, clock: clock)
+        households = SQLiteHouseholdStore(writer: writer)
+        pins = SQLitePINAllocator(writer: writer)
+        bulk = SQLiteBulkLoader(writer: writer)
+    }
+
+    static func configuration() -> Configuration {
+        var config = Configuration()
+        config.prepareDatabase { db in
+            // WAL + NORMAL is durable across application crashes; a power cut may lose the last commits only.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+        }
+        return config
+    }
+
+    public func ping() async throws {
+        _ = try await writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    /// Writes a consistent copy of the database to `path` (online backup).
+    public func backup(to path: String) throws {
+        let destination = try DatabaseQueue(path: path)
+        try writer.backup(to: destination)
+    }
+}

@@ -1,0 +1,59 @@
+import CanCuocCore
+import CanCuocStore
+import Foundation
+import Hummingbird
+
+/// An error answered to a client: a status, a stable code and a message (and, for invalid records,
+/// the problem per field). Every domain error maps here, in one place.
+public struct APIError: Error, Sendable {
+    public let status: HTTPResponse.Status
+    public let code: String
+    public let message: String
+    public let problems: [FieldProblem]
+
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, problems: [FieldProblem] = []) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.problems = problems
+    }
+
+    static func badRequest(_ code: String, _ message: String) -> APIError { APIError(.badRequest, code, message) }
+    static let notFound = APIError(.notFound, "not_found", "no such record")
+
+    /// The one mapping from errors anywhere below to what the client sees. Unknown errors become a
+    /// generic 500 whose details go to the log only.
+    static func from(_ error: any Error) -> APIError? {
+        switch error {
+        case let error as APIError: return error
+        case let error as StoreError:
+            switch error {
+            case .notFound: return .notFound
+            case .duplicatePIN, .duplicateOldID, .versionConflict: return APIError(.conflict, error.code, error.message)
+            case .invalid(let problems): return APIError(.unprocessableContent, error.code, error.message, problems: problems)
+            case .bucketExhausted: return APIError(.conflict, error.code, error.message)
+            case .unknownHousehold: return APIError(.unprocessableContent, error.code, error.message)
+            }
+        case let error as PINError: return APIError(.badRequest, error.code, error.message)
+        case let error as PartialDateError: return APIError(.badRequest, "bad_date", error.message)
+        case let error as HTTPError:
+            switch error.status {
+            case .notFound: return APIError(.notFound, "not_found", "no such resource")
+            case .methodNotAllowed: return APIError(.methodNotAllowed, "method_not_allowed", "this method is not allowed here")
+            case .contentTooLarge: return APIError(.contentTooLarge, "too_large", "the request body is too large")
+            default: return APIError(error.status, "http_\(error.status.code)", error.body ?? error.status.reasonPhrase)
+            }
+        case is DecodingError: return APIError(.badRequest, "bad_json", "the request body is not valid JSON of the expected form")
+        default: return nil
+        }
+    }
+}
+
+struct ErrorBody: Encodable {
+    struct Detail: Encodable {
+        let code: String
+        let message: String
+        let problems: [FieldProblem]?
+    }
+    let error: Detail
+}

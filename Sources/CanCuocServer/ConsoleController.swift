@@ -1,0 +1,113 @@
+import CanCuocCore
+import CanCuocStore
+import Foundation
+import Hummingbird
+
+/// The officers' web console: resident search and the resident page.
+struct ConsoleController {
+    let service: RegisterService
+    let pages: ConsolePages
+    let catalog: AdminUnitCatalog
+    let clock: @Sendable () -> Date
+
+    var store: any RegisterStore { service.store }
+
+    func add(to router: Router<AppRequestContext>) {
+        router.get(Routes.home) { _, _ in Response(status: .seeOther, headers: [.location: "/residents"]) }
+        router.get(Routes.stylesheet) { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: pages.stylesheet)))
+        }
+        router.get(Routes.residentSearch) { _, _ in pages.render("search", ["navSearch": true]) }
+        // Search criteria travel in the body, never in the URL: they are personal data.
+        router.post(Routes.residentSearch) { request, context in try await search(request, context) }
+        router.get(Routes.residentPage) { request, context in try await resident(request, context) }
+    }
+
+    struct SearchForm: Decodable {
+        var q: String?
+        var birth_date: String?
+        var commune: String?
+    }
+
+    func search(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let form = (try? URLEncodedFormDecoder().decode(SearchForm.self, from: String(buffer: buffer))) ?? SearchForm()
+        var model: [String: Any] = ["navSearch": true, "q": form.q ?? "", "birthDate": form.birth_date ?? "", "commune": form.commune ?? ""]
+        do {
+            let query = try query(from: form)
+            guard !query.isEmpty else {
+                model["message"] = "Nhập họ tên, số định danh, số CMND, ngày sinh hoặc đơn vị hành chính."
+                return pages.render("search", model)
+            }
+            let page = try await store.residents.search(query)
+            model["searched"] = true
+            model["hasMore"] = page.hasMore
+            model["rows"] = page.items.map { item -> [String: Any] in
+                let r = item.resident
+                return ["pin": r.pin?.digits ?? "", "name": r.fullName, "birth": r.birthDate.vietnamese, "sex": r.sex.vietnamese,
+                        "address": r.permanentResidence.map { catalog.fullPath(of: $0.unit) ?? "" } ?? "", "link": Routes.resident(r.id)]
+            }
+        } catch let error as APIError {
+            model["message"] = error.message
+            return pages.render("search", model, status: error.status)
+        } catch let error as PINError {
+            model["message"] = error.message
+            return pages.render("search", model, status: .badRequest)
+        } catch let error as PartialDateError {
+            model["message"] = "Ngày sinh: \(error.message)"
+            return pages.render("search", model, status: .badRequest)
+        }
+        return pages.render("search", model)
+    }
+
+    /// One box for name, PIN (12 digits) or old ID (9 digits), as officers type them.
+    func query(from form: SearchForm) throws -> ResidentQuery {
+        var query = ResidentQuery(perPage: 50)
+        let text = (form.q ?? "").trimmingCharacters(in: .whitespaces)
+        if text.count == 12, text.allSatisfy(\.isNumber) {
+            query.pin = try PIN(text, bornAbroad: true)
+        } else if text.count == 9, text.allSatisfy(\.isNumber) {
+            query.oldIdNumber = text
+        } else if !text.isEmpty {
+            query.name = text
+        }
+        if let birth = form.birth_date?.trimmingCharacters(in: .whitespaces), !birth.isEmpty {
+            query.birthDate = try PartialDate(iso: birth)
+        }
+        if let code = form.commune?.trimmingCharacters(in: .whitespaces), !code.isEmpty {
+            let ref = UnitRef(edition: .threeLevel, code: code)
+            guard catalog.unit(ref) != nil else { throw APIError.badRequest("unknown_unit", "Không có đơn vị hành chính mã \(code).") }
+            query.communes = catalog.communes(under: ref).map(\.reference)
+        }
+        return query
+    }
+
+    func resident(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        guard let id = context.parameters.get("id", as: ResidentID.self) else { throw APIError.notFound }
+        var asOf: LocalDate?
+        if let text = request.uri.queryParameters.get("as_of"), !text.isEmpty {
+            asOf = try LocalDate(iso: text)
+        }
+        let history = try await store.residents.history(id: id)
+        guard !history.isEmpty else { throw APIError.notFound }
+        let record: VersionedResident
+        if let asOf {
+            guard let past = try await store.residents.resident(id: id, asOf: asOf.endInstant) else {
+                throw APIError(.notFound, "not_found", "Hồ sơ chưa tồn tại vào ngày \(PartialDate(asOf).vietnamese).")
+            }
+            record = past
+        } else {
+            guard let current = try await store.residents.resident(id: id) else {
+                throw APIError(.notFound, "not_found", "Hồ sơ đã bị xóa khỏi cơ sở dữ liệu.")
+            }
+            record = current
+        }
+        var household: (Household, [VersionedResident])?
+        if asOf == nil, let householdId = record.resident.householdId, let found = try await store.households.household(id: householdId) {
+            household = (found, try await store.households.members(of: householdId))
+        }
+        let model = ResidentPageModel(record: record, history: history, household: household, asOf: asOf, catalog: catalog)
+        return pages.render("resident", model.dictionary)
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// Turns every error into the API's JSON error body (or the console's error page for HTML paths).
+/// Unexpected errors are logged with the request id only (no personal data) and answered as a 500.
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let pages: ConsolePages
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let apiError: APIError
+            if let mapped = APIError.from(error) {
+                apiError = mapped
+            } else {
+                context.logger.error("unhandled error", metadata: ["error.type": "\(type(of: error))", "path": "\(request.uri.path)"])
+                apiError = APIError(.internalServerError, "internal", "internal error")
+            }
+            if Routes.isConsole(request.uri.path) {
+                return pages.errorPage(apiError)
+            }
+            return JSONResponse.error(apiError)
+        }
+    }
+}
+
+/// Security headers for every response.
+struct SecurityHeadersMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        response.headers[.contentSecurityPolicy] = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[.init("X-Frame-Options")!] = "DENY"
+        response.headers[.init("Referrer-Policy")!] = "no-referrer"
+        return response
+    }
+}

@@ -1,0 +1,37 @@
+import CanCuocCore
+
+/// Hands out PINs: a random unused serial of the bucket, unique under concurrency, never reused.
+public protocol PINAllocator: Sendable {
+    func allocate(_ bucket: PINBucket) async throws -> PINAllocation
+    /// How many serials of the bucket were ever issued.
+    func issuedCount(_ bucket: PINBucket) async throws -> Int
+}
+
+public struct PINAllocation: Sendable {
+    public let pin: PIN
+    public let warning: PINBucketWarning?
+
+    public init(pin: PIN, warning: PINBucketWarning?) {
+        self.pin = pin
+        self.warning = warning
+    }
+}
+
+/// A bucket is running out: 90% or more of its serials are issued.
+public struct PINBucketWarning: Sendable, Hashable, Codable {
+    public let bucket: String
+    public let issued: Int
+    public let capacity: Int
+
+    public init(bucket: PINBucket, issued: Int) {
+        self.bucket = bucket.prefix
+        self.issued = issued
+        self.capacity = PINBucket.serialCount
+    }
+
+    public var message: String { "PIN bucket \(bucket) is \(issued * 100 / capacity)% used (\(issued) of \(capacity))" }
+
+    public static func check(_ bucket: PINBucket, issued: Int) -> PINBucketWarning? {
+        issued * 10 >= PINBucket.serialCount * 9 ? PINBucketWarning(bucket: bucket, issued: issued) : nil
+    }
+}

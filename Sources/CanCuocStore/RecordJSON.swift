@@ -1,0 +1,30 @@
+import Foundation
+
+/// The JSON form in which backends keep nested parts of a record (links, documents) and whole
+/// snapshots of past versions. Sorted keys make equal records byte-equal across backends.
+public enum RecordJSON {
+    public static func encode<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .secondsSince1970
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// nil for nil, and for empty arrays, so that sparse records stay small.
+    public static func encodeOptional<T: Encodable>(_ value: T?) throws -> String? {
+        guard let value else { return nil }
+        if let array = value as? [Any], array.isEmpty { return nil }
+        return try encode(value)
+    }
+
+    public static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        return try decoder.decode(type, from: Data(text.utf8))
+    }
+
+    public static func decodeOptional<T: Decodable>(_ type: T.Type, from text: String?) throws -> T? {
+        guard let text else { return nil }
+        return try decode(type, from: text)
+    }
+}

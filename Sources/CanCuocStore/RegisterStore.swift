@@ -1,0 +1,71 @@
+import CanCuocCore
+
+/// One backend: the stores of every aggregate, opened on one database.
+public protocol RegisterStore: Sendable {
+    var residents: any ResidentStore { get }
+    var households: any HouseholdStore { get }
+    var pins: any PINAllocator { get }
+    var bulk: any BulkLoader { get }
+    /// A short name for /healthz and logs ("sqlite", "postgres").
+    var backendName: String { get }
+    /// Checks that the database answers.
+    func ping() async throws
+}
+
+/// Loads many residents at once (seed, import): one transaction, all or nothing.
+public protocol BulkLoader: Sendable {
+    /// Inserts households and residents. Residents refer to households by their position in
+    /// `households` (`householdIndex`). Given PINs must be unused; missing ones are allocated.
+    /// Returns the count loaded.
+    func load(_ batch: BulkBatch, context: ChangeContext) async throws -> Int
+    /// Which of these PINs or old ID numbers are already in the register.
+    func existingPINs(among pins: [PIN]) async throws -> Set<PIN>
+    func existingOldIDs(among ids: [String]) async throws -> Set<String>
+    /// Streams every current record, ordered by id, in pages.
+    func forEachResident(pageSize: Int, _ body: ([Resident]) throws -> Void) async throws
+}
+
+public struct BulkBatch: Sendable {
+    public var households: [Household]
+    /// Each resident with the index of its household in `households`, if any.
+    public var residents: [(resident: Resident, householdIndex: Int?)]
+
+    public init(households: [Household] = [], residents: [(resident: Resident, householdIndex: Int?)] = []) {
+        self.households = households
+        self.residents = residents
+    }
+}
+
+public enum StoreError: Error, Equatable, Sendable {
+    case notFound
+    case duplicatePIN(String)
+    case duplicateOldID
+    case versionConflict(expected: Int, actual: Int)
+    case invalid([FieldProblem])
+    case bucketExhausted(String)
+    case unknownHousehold(HouseholdID)
+
+    public var code: String {
+        switch self {
+        case .notFound: "not_found"
+        case .duplicatePIN: "duplicate_pin"
+        case .duplicateOldID: "duplicate_old_id"
+        case .versionConflict: "version_conflict"
+        case .invalid: "invalid_record"
+        case .bucketExhausted: "pin_bucket_exhausted"
+        case .unknownHousehold: "unknown_household"
+        }
+    }
+
+    public var message: String {
+        switch self {
+        case .notFound: "no such record"
+        case .duplicatePIN: "this personal identification number is already in the register"
+        case .duplicateOldID: "this old identity card number already belongs to another record"
+        case let .versionConflict(expected, actual): "the record changed meanwhile (you edited version \(expected), it is now at version \(actual)); reload and apply your change again"
+        case .invalid(let problems): problems.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
+        case .bucketExhausted(let bucket): "every serial of PIN bucket \(bucket) has been issued"
+        case .unknownHousehold(let id): "household \(id) does not exist"
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import CanCuocCore
+import CanCuocStore
+import Foundation
+
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Export records.", subcommands: [ExportResidents.self])
+}
+
+struct ExportResidents: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "residents", abstract: "Write every current resident record in the import CSV format.")
+
+    @OptionGroup var database: DatabaseOption
+    @Option(help: "Output file (default: standard output).") var out: String?
+
+    func run() async throws {
+        let store = try database.open()
+        let handle: FileHandle
+        if let out {
+            guard FileManager.default.createFile(atPath: out, contents: nil), let file = FileHandle(forWritingAtPath: out) else {
+                printError("export: cannot write \(out)")
+                throw ExitCode(1)
+            }
+            handle = file
+        } else {
+            handle = FileHandle.standardOutput
+        }
+        handle.write(Data(ResidentCSV.header.utf8))
+        var count = 0
+        try await store.bulk.forEachResident(pageSize: 10_000) { residents in
+            var chunk = ""
+            for resident in residents { chunk += ResidentCSV.row(resident) }
+            handle.write(Data(chunk.utf8))
+            count += residents.count
+        }
+        if out != nil {
+            try handle.close()
+            print("exported \(count) residents to \(out!)")
+        }
+    }
+}

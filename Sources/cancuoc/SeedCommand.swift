@@ -1,0 +1,34 @@
+import ArgumentParser
+import CanCuocStore
+import Foundation
+
+struct SeedCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "seed", abstract: "Generate a synthetic population of a province into an empty register.")
+
+    @Option(help: "Province code (2 digits).") var province: String = "38"
+    @Option(help: "Number of residents.") var people: Int
+    @Option(help: "Random seed: the same seed gives the same population.") var seed: UInt64 = 2021
+    @OptionGroup var database: DatabaseOption
+
+    func validate() throws {
+        guard people > 0 else { throw ValidationError("--people must be positive") }
+    }
+
+    func run() async throws {
+        let store = try database.open()
+        let bar = ProgressBar(label: "seed")
+        let start = Date()
+        do {
+            let loaded = try await PopulationSeeder(store: store).run(provinceCode: province, people: people, seed: seed) { done, total in
+                bar.update(done, of: total)
+            }
+            bar.finish()
+            let seconds = Date().timeIntervalSince(start)
+            print("seeded \(loaded) residents of province \(province) in \(String(format: "%.1f", seconds)) s (\(Int(Double(loaded) / max(seconds, 0.001))) rows/s)")
+        } catch let error as SeedError {
+            bar.finish()
+            printError("seed: \(error.description)")
+            throw ExitCode(1)
+        }
+    }
+}
