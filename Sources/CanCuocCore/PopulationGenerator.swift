@@ -283,7 +283,7 @@ public struct PopulationGenerator {
     }
 
     /// Thanh Hóa's mountain districts (11 of 26), where Mường and Thái live.
-    static func thanhHoaMountainDistricts(_ catalog: AdminUnitCatalog) -> Set<String> {
+    public static func thanhHoaMountainDistricts(_ catalog: AdminUnitCatalog) -> Set<String> {
         let names: Set<String> = ["muong lat", "quan hoa", "quan son", "ba thuoc", "lang chanh", "thuong xuan", "nhu xuan", "nhu thanh", "cam thuy", "ngoc lac", "thach thanh"]
         return Set(catalog.children(of: UnitRef(edition: .threeLevel, code: "38")).filter { unit in
             let folded = VietnameseText.fold(unit.name)

@@ -11,6 +11,10 @@ struct SQLitePINAllocator: PINAllocator {
         try await writer.write { db in try Self.allocate(bucket, in: db) }
     }
 
+    func recordIssued(_ pins: [PIN]) async throws {
+        try await writer.write { db in try Self.recordIssued(pins, in: db) }
+    }
+
     func issuedCount(_ bucket: PINBucket) async throws -> Int {
         try await writer.read { db in try Self.issuedCount(bucket, in: db) }
     }
@@ -19,17 +23,18 @@ struct SQLitePINAllocator: PINAllocator {
         try Int.fetchOne(db, sql: "SELECT issued FROM pin_buckets WHERE prefix = ?", arguments: [bucket.prefix]) ?? 0
     }
 
-    /// Draws a serial uniformly from the bucket's unused serials: by rejection while the bucket is
-    /// sparse, by listing the free serials once it is nearly full.
+    /// Draws a serial uniformly from the bucket's unused serials: by rejection sampling (each try one
+    /// index probe; uniform over the free serials), and, if a nearly full bucket defeats 2,000 tries,
+    /// by listing its free serials.
     static func allocate(_ bucket: PINBucket, in db: Database) throws -> PINAllocation {
         let issued = try issuedCount(bucket, in: db)
         let capacity = PINBucket.serialCount
         guard issued < capacity else { throw StoreError.bucketExhausted(bucket.prefix) }
         var generator = SystemRandomNumberGenerator()
         var chosen: PIN?
-        if issued * 20 < capacity * 19 {
+        do {
             let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO issued_pins(pin) VALUES (?)")
-            for _ in 0..<1_000 {
+            for _ in 0..<2_000 {
                 let candidate = PIN(bucket: bucket, serial: Int.random(in: 0..<capacity, using: &generator))
                 try insert.execute(arguments: [candidate.digits])
                 if db.changesCount == 1 { chosen = candidate; break }

@@ -2,6 +2,7 @@ import CanCuocCore
 import CanCuocStore
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// An error answered to a client: a status, a stable code and a message (and, for invalid records,
 /// the problem per field). Every domain error maps here, in one place.
@@ -44,6 +45,7 @@ public struct APIError: Error, Sendable {
             default: return APIError(error.status, "http_\(error.status.code)", error.body ?? error.status.reasonPhrase)
             }
         case is DecodingError: return APIError(.badRequest, "bad_json", "the request body is not valid JSON of the expected form")
+        case is NIOTooManyBytesError: return APIError(.contentTooLarge, "too_large", "the request body is too large")
         default: return nil
         }
     }

@@ -23,8 +23,8 @@ public enum Routes {
     static let residentPage: RouterPath = "/residents/:id"
     static let stylesheet: RouterPath = "/static/app.css"
 
-    static func resident(_ id: ResidentID) -> String { "/residents/\(id)" }
-    static func resident(_ id: ResidentID, asOf date: LocalDate) -> String { "/residents/\(id)?as_of=\(date)" }
+    public static func resident(_ id: ResidentID) -> String { "/residents/\(id)" }
+    public static func resident(_ id: ResidentID, asOf date: LocalDate) -> String { "/residents/\(id)?as_of=\(date)" }
     static func apiResident(_ id: ResidentID) -> String { "/api/v1/residents/\(id)" }
 
     /// Paths answered with HTML (errors there get an HTML page).

@@ -3,6 +3,9 @@ import CanCuocCore
 /// Hands out PINs: a random unused serial of the bucket, unique under concurrency, never reused.
 public protocol PINAllocator: Sendable {
     func allocate(_ bucket: PINBucket) async throws -> PINAllocation
+    /// Records PINs issued outside this register (by the national centre, another province), so they are
+    /// never handed out here. Throws `duplicatePIN` for one already issued; all or nothing.
+    func recordIssued(_ pins: [PIN]) async throws
     /// How many serials of the bucket were ever issued.
     func issuedCount(_ bucket: PINBucket) async throws -> Int
 }

@@ -46,7 +46,10 @@ public struct ResidentImporter: Sendable {
             case .failure(let problems):
                 rejected.append(Rejected(line: line, fields: fields, reason: problems.message))
             case .success(let row):
-                var problems = validator.problems(in: row.resident)
+                // The household gets its id at load time; stand in for it so the rules see a member.
+                var candidate = row.resident
+                if row.householdCode != nil { candidate.householdId = 0 }
+                var problems = validator.problems(in: candidate)
                 if let pin = row.resident.pin {
                     if let first = seenPINs[pin] {
                         problems.append(FieldProblem(field: "pin", code: "duplicate_pin", message: "the same PIN is on line \(first)"))

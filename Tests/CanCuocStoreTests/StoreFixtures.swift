@@ -1,0 +1,44 @@
+import CanCuocCore
+import CanCuocSQLite
+import CanCuocStore
+import Foundation
+
+/// The backends every contract test runs against. PostgreSQL joins this list with its issue.
+enum Backend: String, CaseIterable, Sendable {
+    case sqliteMemory = "sqlite-memory"
+    case sqliteFile = "sqlite-file"
+
+    func open(clock: @escaping @Sendable () -> Date = Date.init) throws -> any RegisterStore {
+        switch self {
+        case .sqliteMemory:
+            return try SQLiteRegister.inMemory(clock: clock)
+        case .sqliteFile:
+            let path = FileManager.default.temporaryDirectory
+                .appendingPathComponent("cancuoc-test-\(UUID().uuidString)").appendingPathComponent("register.sqlite").path
+            return try SQLiteRegister(path: path, clock: clock)
+        }
+    }
+}
+
+
+/// A settable clock for "as of" scenarios.
+final class TestClock: Sendable {
+    private let state = Mutex(Date(timeIntervalSince1970: 1_612_137_600))  // 2021-02-01T00:00:00Z
+    var now: Date { state.withLock { $0 } }
+    func set(_ iso: String) { state.withLock { $0 = ISO8601DateFormatter().date(from: iso)! } }
+    func advance(_ seconds: TimeInterval) { state.withLock { $0 = $0.addingTimeInterval(seconds) } }
+    var function: @Sendable () -> Date { { self.now } }
+}
+
+enum Fixtures {
+    static let commune = UnitRef(edition: .threeLevel, code: "14971")
+
+    static func resident(_ name: String = "Nguyễn Văn An", birth: String = "1990-05-12", sex: Sex = .male, pin: String? = nil, oldId: String? = nil, commune: UnitRef = commune) -> Resident {
+        Resident(
+            provinceCode: "38", pin: pin.map { try! PIN($0) }, fullName: name, birthDate: try! PartialDate(iso: birth), sex: sex,
+            birthRegistrationPlace: Place(unit: UnitRef(edition: .threeLevel, code: "38")), oldIdNumber: oldId,
+            permanentResidence: Address(unit: commune, street: "Thôn 1"))
+    }
+}
+
+import Synchronization
