@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
@@ -24,13 +25,14 @@ let package = Package(
         ),
         .target(
             name: "CanCuocStore",
-            dependencies: ["CanCuocCore"]
+            dependencies: ["CanCuocCore", .product(name: "AsyncAlgorithms", package: "swift-async-algorithms")]
         ),
         .target(
             name: "CanCuocSQLite",
             dependencies: [
                 "CanCuocCore", "CanCuocStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

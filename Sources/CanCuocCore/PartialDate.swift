@@ -63,18 +63,18 @@ public struct PartialDate: Hashable, Sendable, Comparable, CustomStringConvertib
     }
 
     public var description: String {
-        var text = String(format: "%04d", year)
-        if let month { text += String(format: "-%02d", month) }
-        if let day { text += String(format: "-%02d", day) }
+        var text = Digits.padded(year, 4)
+        if let month { text += "-" + Digits.padded(month, 2) }
+        if let day { text += "-" + Digits.padded(day, 2) }
         return text
     }
 
     /// As Vietnamese documents write it: dd/MM/yyyy, MM/yyyy or yyyy.
     public var vietnamese: String {
         switch (month, day) {
-        case let (m?, d?): String(format: "%02d/%02d/%04d", d, m, year)
-        case let (m?, nil): String(format: "%02d/%04d", m, year)
-        default: String(format: "%04d", year)
+        case let (m?, d?): Digits.padded(d, 2) + "/" + Digits.padded(m, 2) + "/" + Digits.padded(year, 4)
+        case let (m?, nil): Digits.padded(m, 2) + "/" + Digits.padded(year, 4)
+        default: Digits.padded(year, 4)
         }
     }
 
@@ -117,8 +117,16 @@ public enum PartialDateError: Error, Equatable, Sendable {
         case .malformed(let text): "'\(text)' is not a date of the form YYYY-MM-DD, YYYY-MM or YYYY"
         case .yearOutOfRange(let year): "year \(year) is out of range"
         case .monthOutOfRange(let month): "month \(month) does not exist"
-        case let .dayOutOfRange(year, month, day): "\(String(format: "%04d-%02d-%02d", year, month, day)) does not exist"
+        case let .dayOutOfRange(year, month, day): "\(Digits.padded(year, 4))-\(Digits.padded(month, 2))-\(Digits.padded(day, 2)) does not exist"
         case .dayWithoutMonth: "a day needs a month"
         }
+    }
+}
+
+/// Zero-padded decimal numbers (String(format:) goes through Foundation's formatter: slow in bulk).
+enum Digits {
+    static func padded(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
 }

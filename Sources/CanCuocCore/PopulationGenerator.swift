@@ -267,7 +267,7 @@ public struct PopulationGenerator {
 
     private mutating func phoneNumber() -> String {
         let prefix = ["09", "03", "08", "07"].randomElement(using: &random)!
-        return prefix + String(format: "%08d", Int.random(in: 0..<100_000_000, using: &random))
+        return prefix + Digits.padded(Int.random(in: 0..<100_000_000, using: &random), 8)
     }
 
     private mutating func street(in commune: AdminUnit) -> String {

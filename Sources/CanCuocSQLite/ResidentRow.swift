@@ -20,31 +20,34 @@ enum ResidentRow {
     static let selectList = columns.joined(separator: ", ")
 
     /// Values in `columns` order. `id` nil lets SQLite assign it.
-    static func values(_ r: Resident, id: ResidentID?, version: RecordVersion) throws -> [(any DatabaseValueConvertible)?] {
-        [
-            id, r.provinceCode, r.pin?.digits, r.fullName, r.foldedName,
-            try RecordJSON.encodeOptional(r.otherNames), r.birthDate.description, r.birthDate.year,
-            r.birthDate.month, r.birthDate.day, r.sex.rawValue,
-            r.placeOfBirth?.unit?.description, r.placeOfBirth?.detail,
-            r.birthRegistrationPlace?.unit?.description, r.birthRegistrationPlace?.detail,
-            r.birthRegisteredAbroad, r.hometown?.unit?.description, r.hometown?.detail,
-            r.ethnicityCode, r.religion, r.nationality, r.bloodType?.rawValue, r.oldIdNumber,
-            try RecordJSON.encodeOptional(r.documents), try RecordJSON.encodeOptional(r.father),
-            try RecordJSON.encodeOptional(r.mother), try RecordJSON.encodeOptional(r.spouse),
-            try RecordJSON.encodeOptional(r.children), try RecordJSON.encodeOptional(r.legalRepresentative),
-            r.maritalStatus?.rawValue,
-            r.permanentResidence?.unit.description, r.permanentResidence?.street,
-            r.temporaryResidence?.unit.description, r.temporaryResidence?.street,
-            try RecordJSON.encodeOptional(r.temporaryAbsence),
-            r.currentResidence?.unit.description, r.currentResidence?.street,
-            r.householdId, r.relationToHead?.rawValue, r.deathDate?.description, r.missingSince?.description,
-            r.phone, r.email,
-            version.number, version.recordedAt.timeIntervalSince1970, version.recordedBy, version.reason,
+    static func values(_ r: Resident, id: ResidentID?, version: RecordVersion) -> [DatabaseValue] {
+        func v(_ value: (some DatabaseValueConvertible)?) -> DatabaseValue { value?.databaseValue ?? .null }
+        return [
+            v(id), v(r.provinceCode), v(r.pin?.digits), v(r.fullName), v(r.foldedName),
+            v(CompactJSON.strings(r.otherNames)), v(r.birthDate.description), v(r.birthDate.year),
+            v(r.birthDate.month), v(r.birthDate.day), v(r.sex.rawValue),
+            v(r.placeOfBirth?.unit?.description), v(r.placeOfBirth?.detail),
+            v(r.birthRegistrationPlace?.unit?.description), v(r.birthRegistrationPlace?.detail),
+            v(r.birthRegisteredAbroad), v(r.hometown?.unit?.description), v(r.hometown?.detail),
+            v(r.ethnicityCode), v(r.religion), v(r.nationality), v(r.bloodType?.rawValue), v(r.oldIdNumber),
+            v(CompactJSON.documents(r.documents)), v(CompactJSON.link(r.father)),
+            v(CompactJSON.link(r.mother)), v(CompactJSON.link(r.spouse)),
+            v(CompactJSON.links(r.children)), v(CompactJSON.link(r.legalRepresentative)),
+            v(r.maritalStatus?.rawValue),
+            v(r.permanentResidence?.unit.description), v(r.permanentResidence?.street),
+            v(r.temporaryResidence?.unit.description), v(r.temporaryResidence?.street),
+            v(r.temporaryAbsence.flatMap { try? RecordJSON.encode($0) }),
+            v(r.currentResidence?.unit.description), v(r.currentResidence?.street),
+            v(r.householdId), v(r.relationToHead?.rawValue), v(r.deathDate?.description), v(r.missingSince?.description),
+            v(r.phone), v(r.email),
+            v(version.number), v(version.recordedAt.timeIntervalSince1970), v(version.recordedBy), v(version.reason),
         ]
     }
 
-    static func arguments(_ r: Resident, id: ResidentID?, version: RecordVersion) throws -> StatementArguments {
-        StatementArguments(try values(r, id: id, version: version))
+    static let householdColumn = columns.firstIndex(of: "household_id")!
+
+    static func arguments(_ r: Resident, id: ResidentID?, version: RecordVersion) -> StatementArguments {
+        StatementArguments(values(r, id: id, version: version))
     }
 
     static func decode(_ row: Row) throws -> VersionedResident {

@@ -8,30 +8,72 @@ struct SQLiteBulkLoader: BulkLoader {
     let writer: any DatabaseWriter
 
     func load(_ batch: BulkBatch, context: ChangeContext) async throws -> Int {
-        try await writer.write { db in
-            var householdIds: [HouseholdID] = []
-            householdIds.reserveCapacity(batch.households.count)
-            for household in batch.households {
-                householdIds.append(try SQLiteHouseholdStore.insert(household, in: db).id)
+        try await load(prepare(batch), context: context)
+    }
+
+    /// Rows encoded without their version (filled in at write time, like the household id).
+    struct EncodedRows: Sendable {
+        let rows: [[DatabaseValue]]
+    }
+
+    func prepare(_ batch: BulkBatch) throws -> PreparedBatch {
+        let placeholder = RecordVersion(number: 1, recordedAt: Date(timeIntervalSince1970: 0), recordedBy: "", reason: "")
+        let rows = batch.residents.map { ResidentRow.values($0.resident, id: nil, version: placeholder) }
+        return PreparedBatch(batch: batch, payload: EncodedRows(rows: rows))
+    }
+
+    func load(_ prepared: PreparedBatch, context: ChangeContext) async throws -> Int {
+        guard let encoded = prepared.payload as? EncodedRows else { return try await load(prepared.batch, context: context) }
+        let batch = prepared.batch
+        return try await writer.write { db in
+            // This transaction is the only writer: ids are numbered here, so each household row is
+            // written once, with its head, and no row needs a second statement.
+            let firstHousehold = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM households") ?? 0) + 1
+            let firstResident = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM residents") ?? 0) + 1
+            var heads = [ResidentID?](repeating: nil, count: batch.households.count)
+            for (position, entry) in batch.residents.enumerated() where entry.resident.relationToHead == .head {
+                if let index = entry.householdIndex, heads[index] == nil { heads[index] = firstResident + Int64(position) }
+            }
+            let insertHousehold = try SQLiteBulkInsert(db, sql: "INSERT INTO households(id, province_code, address_unit, address_street, head_id) VALUES (?, ?, ?, ?, ?)")
+            for (index, household) in batch.households.enumerated() {
+                try insertHousehold.insert([(firstHousehold + Int64(index)).databaseValue, household.provinceCode.databaseValue,
+                                            household.address.unit.description.databaseValue, household.address.street.databaseValue,
+                                            heads[index]?.databaseValue ?? .null])
             }
             try SQLitePINAllocator.recordIssued(batch.residents.compactMap(\.resident.pin), in: db)
-            let version = RecordVersion(number: 1, recordedAt: context.at, recordedBy: context.actor, reason: context.reason)
-            let insert = try db.cachedStatement(sql: ResidentRow.insertSQL)
-            let setHead = try db.cachedStatement(sql: "UPDATE households SET head_id = ? WHERE id = ?")
-            for (resident, index) in batch.residents {
-                var record = resident
-                if record.pin == nil {
-                    record.pin = try SQLitePINAllocator.allocate(SQLiteResidentStore.bucket(for: record), in: db).pin
+            let versionValues: [DatabaseValue] = [1.databaseValue, context.at.timeIntervalSince1970.databaseValue,
+                                                  context.actor.databaseValue, context.reason.databaseValue]
+            let insert = try SQLiteBulkInsert(db, sql: ResidentRow.insertSQL)
+            for (position, (resident, index)) in batch.residents.enumerated() {
+                var values = encoded.rows[position]
+                values[0] = (firstResident + Int64(position)).databaseValue
+                values.replaceSubrange((values.count - 4)..., with: versionValues)
+                if resident.pin == nil {
+                    values[2] = try SQLitePINAllocator.allocate(SQLiteResidentStore.bucket(for: resident), in: db).pin.digits.databaseValue
                 }
-                if let index { record.householdId = householdIds[index] }
-                insert.setUncheckedArguments(try ResidentRow.arguments(record, id: nil, version: version))
-                try SQLiteResidentStore.mapConstraint { try insert.execute() }
-                if record.relationToHead == .head, let household = record.householdId {
-                    try setHead.execute(arguments: [db.lastInsertedRowID, household])
-                }
+                if let index { values[ResidentRow.householdColumn] = (firstHousehold + Int64(index)).databaseValue }
+                try SQLiteResidentStore.mapConstraint { try insert.insert(values) }
             }
             return batch.residents.count
         }
+    }
+
+    func fastLoad<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        let empty = try await writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM residents LIMIT 1)") == 0 }
+        guard empty else { return try await body() }
+        try await writer.write { db in try SQLiteIndexes.drop(in: db) }
+        let result: Result<T, any Error>
+        do { result = .success(try await body()) } catch { result = .failure(error) }
+        // Build the indexes once, sorting in memory rather than in temporary files.
+        try await writer.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -1048576")
+            defer { try? db.execute(sql: "PRAGMA temp_store = DEFAULT; PRAGMA cache_size = -65536") }
+            try db.inTransaction {
+                try SQLiteIndexes.restore(in: db)
+                return .commit
+            }
+        }
+        return try result.get()
     }
 
     func existingPINs(among pins: [PIN]) async throws -> Set<PIN> {

@@ -63,26 +63,10 @@ enum SQLiteMigrations {
                     recorded_by TEXT NOT NULL,
                     reason TEXT NOT NULL
                 );
-                CREATE UNIQUE INDEX residents_pin ON residents(pin);
-                CREATE UNIQUE INDEX residents_old_id ON residents(old_id) WHERE old_id IS NOT NULL;
-                CREATE INDEX residents_birth ON residents(birth_year, birth_month, birth_day);
-                CREATE INDEX residents_perm_unit ON residents(perm_unit);
-                CREATE INDEX residents_household ON residents(household_id) WHERE household_id IS NOT NULL;
-
-                -- Whole-word, diacritic-insensitive name search over the folded name.
+                -- Whole-word, diacritic-insensitive name search over the folded name (kept by SQLiteIndexes).
                 CREATE VIRTUAL TABLE resident_names USING fts5(
                     name_folded, content='residents', content_rowid='id', tokenize='unicode61', detail='none'
                 );
-                CREATE TRIGGER residents_names_ai AFTER INSERT ON residents BEGIN
-                    INSERT INTO resident_names(rowid, name_folded) VALUES (new.id, new.name_folded);
-                END;
-                CREATE TRIGGER residents_names_ad AFTER DELETE ON residents BEGIN
-                    INSERT INTO resident_names(resident_names, rowid, name_folded) VALUES ('delete', old.id, old.name_folded);
-                END;
-                CREATE TRIGGER residents_names_au AFTER UPDATE OF name_folded ON residents BEGIN
-                    INSERT INTO resident_names(resident_names, rowid, name_folded) VALUES ('delete', old.id, old.name_folded);
-                    INSERT INTO resident_names(rowid, name_folded) VALUES (new.id, new.name_folded);
-                END;
 
                 -- Superseded versions: the full record as it was, with who/when/why of that version.
                 CREATE TABLE resident_versions (
@@ -113,6 +97,7 @@ enum SQLiteMigrations {
                     reason TEXT NOT NULL
                 ) WITHOUT ROWID;
                 """)
+            try SQLiteIndexes.create(in: db)
         }
         return migrator
     }

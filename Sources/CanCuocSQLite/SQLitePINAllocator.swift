@@ -57,10 +57,10 @@ struct SQLitePINAllocator: PINAllocator {
 
     /// Records PINs given from outside (import, seed). Throws `duplicatePIN` for one already issued.
     static func recordIssued(_ pins: [PIN], in db: Database) throws {
-        let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO issued_pins(pin) VALUES (?)")
+        let insert = try SQLiteBulkInsert(db, sql: "INSERT OR IGNORE INTO issued_pins(pin) VALUES (?)")
         var perBucket: [String: Int] = [:]
         for pin in pins.sorted() {
-            try insert.execute(arguments: [pin.digits])
+            try insert.insert([pin.digits.databaseValue])
             guard db.changesCount == 1 else { throw StoreError.duplicatePIN(pin.digits) }
             perBucket[String(pin.digits.prefix(6)), default: 0] += 1
         }

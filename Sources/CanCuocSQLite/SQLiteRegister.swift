@@ -29,6 +29,7 @@ public final class SQLiteRegister: RegisterStore {
         self.writer = writer
         self.clock = clock
         try SQLiteMigrations.migrator.migrate(writer)
+        try writer.write { db in try SQLiteIndexes.restore(in: db) }
         residents = SQLiteResidentStore(writer: writer, clock: clock)
         households = SQLiteHouseholdStore(writer: writer)
         pins = SQLitePINAllocator(writer: writer)

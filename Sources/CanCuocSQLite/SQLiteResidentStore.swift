@@ -182,9 +182,9 @@ struct SQLiteResidentStore: ResidentStore {
         // A version's time never goes backwards, so as-of reads stay well ordered.
         let at = max(context.at, current.version.recordedAt)
         let version = RecordVersion(number: current.version.number + 1, recordedAt: at, recordedBy: context.actor, reason: context.reason)
-        var values = try ResidentRow.values(record, id: record.id, version: version)
+        var values = ResidentRow.values(record, id: record.id, version: version)
         values.removeFirst()
-        values.append(record.id)
+        values.append(record.id.databaseValue)
         try mapConstraint { try db.execute(sql: ResidentRow.updateSQL, arguments: StatementArguments(values)) }
         return VersionedResident(resident: record, version: version)
     }

@@ -14,15 +14,35 @@ public protocol RegisterStore: Sendable {
 
 /// Loads many residents at once (seed, import): one transaction, all or nothing.
 public protocol BulkLoader: Sendable {
+    /// Does the per-row work that needs no database (encoding rows) so that it can run while the
+    /// previous batch is being written.
+    func prepare(_ batch: BulkBatch) throws -> PreparedBatch
+    /// Inserts a prepared batch; see `load(_:context:)`.
+    func load(_ prepared: PreparedBatch, context: ChangeContext) async throws -> Int
     /// Inserts households and residents. Residents refer to households by their position in
     /// `households` (`householdIndex`). Given PINs must be unused; missing ones are allocated.
     /// Returns the count loaded.
     func load(_ batch: BulkBatch, context: ChangeContext) async throws -> Int
+    /// Runs `body` (which calls `load`) with the backend prepared for loading many rows into an empty
+    /// register: secondary indexes are built once at the end rather than row by row. On a register
+    /// that is not empty it simply runs `body`.
+    func fastLoad<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T
     /// Which of these PINs or old ID numbers are already in the register.
     func existingPINs(among pins: [PIN]) async throws -> Set<PIN>
     func existingOldIDs(among ids: [String]) async throws -> Set<String>
     /// Streams every current record, ordered by id, in pages.
     func forEachResident(pageSize: Int, _ body: ([Resident]) throws -> Void) async throws
+}
+
+/// A batch with the backend's own encoding of its rows (opaque to callers).
+public struct PreparedBatch: Sendable {
+    public let batch: BulkBatch
+    public let payload: any Sendable
+
+    public init(batch: BulkBatch, payload: any Sendable) {
+        self.batch = batch
+        self.payload = payload
+    }
 }
 
 public struct BulkBatch: Sendable {

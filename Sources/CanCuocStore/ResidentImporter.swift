@@ -106,7 +106,9 @@ public struct ResidentImporter: Sendable {
             batch.residents.append((entry.row.resident, index))
         }
         let context = ChangeContext(actor: actor, reason: "import from \(file.lastPathComponent)", at: service.clock())
-        let imported = try await service.store.bulk.load(batch, context: context)
+        let bulk = service.store.bulk
+        let ready = batch
+        let imported = try await bulk.fastLoad { try await bulk.load(ready, context: context) }
         progress(.loading, imported, good.count)
         return Report(imported: imported, rejected: rejected, header: header)
     }

@@ -1,0 +1,43 @@
+# CanCuoc: the two set-up commands are `make run` and `make test`.
+DB ?= ./data/cancuoc.sqlite
+DEMO_PEOPLE ?= 100000
+HOST ?= 127.0.0.1
+PORT ?= 8080
+
+.PHONY: run test deps build test-swift test-e2e bench clean
+
+## Build, create ./data/cancuoc.sqlite with the demo province if it is missing, serve the console.
+run: build
+	@if [ ! -f "$(DB)" ]; then \
+	  echo "Creating $(DB) with a synthetic Thanh Hóa of $(DEMO_PEOPLE) residents (DEMO_PEOPLE=3700000 for the whole province)"; \
+	  .build/release/cancuoc seed --province 38 --people $(DEMO_PEOPLE) --db "$(DB)"; \
+	fi
+	@echo "Console: http://localhost:$(PORT)  (no sign-in yet: accounts and roles arrive with the access-control work)"
+	.build/release/cancuoc serve --db "$(DB)" --host $(HOST) --port $(PORT)
+
+## Everything, from a fresh Debian machine with the Swift toolchain.
+test: deps test-swift test-e2e
+
+deps:
+	@scripts/install-deps.sh
+
+build:
+	@WITH_BROWSER=0 scripts/install-deps.sh
+	swift build -c release --product cancuoc
+
+test-swift:
+	swift build --build-tests
+	swift test --skip-build
+
+test-e2e:
+	swift build --product cancuoc
+	scripts/e2e.sh
+
+## Speed and memory figures (release build), printed as a markdown table.
+bench:
+	@WITH_BROWSER=0 WITH_BENCH=1 scripts/install-deps.sh
+	swift build -c release --product cancuoc
+	scripts/bench.sh
+
+clean:
+	rm -rf .build .venv

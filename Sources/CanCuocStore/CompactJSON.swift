@@ -1,0 +1,85 @@
+import CanCuocCore
+
+/// Writes the nested parts of a record (links, documents, name lists) as the same JSON that
+/// `RecordJSON.encode` produces (sorted keys, nil left out), without going through `JSONEncoder`:
+/// seeding millions of records spent most of its time in the generic encoder.
+public enum CompactJSON {
+    public static func link(_ link: PersonLink?) -> String? {
+        guard let link else { return nil }
+        var out = ""
+        write(link, into: &out)
+        return out
+    }
+
+    public static func links(_ links: [PersonLink]) -> String? {
+        guard !links.isEmpty else { return nil }
+        var out = "["
+        for (index, link) in links.enumerated() {
+            if index > 0 { out += "," }
+            write(link, into: &out)
+        }
+        return out + "]"
+    }
+
+    public static func documents(_ documents: [IdentityDocument]) -> String? {
+        guard !documents.isEmpty else { return nil }
+        var out = "["
+        for (index, d) in documents.enumerated() {
+            if index > 0 { out += "," }
+            out += "{"
+            if let expires = d.expiresOn { out += "\"expiresOn\":\"\(expires)\"," }
+            out += "\"issuedBy\":"
+            string(d.issuedBy, into: &out)
+            out += ",\"issuedOn\":\"\(d.issuedOn)\",\"kind\":\"\(d.kind.rawValue)\",\"number\":"
+            string(d.number, into: &out)
+            out += "}"
+        }
+        return out + "]"
+    }
+
+    public static func strings(_ list: [String]) -> String? {
+        guard !list.isEmpty else { return nil }
+        var out = "["
+        for (index, item) in list.enumerated() {
+            if index > 0 { out += "," }
+            string(item, into: &out)
+        }
+        return out + "]"
+    }
+
+    static func write(_ link: PersonLink, into out: inout String) {
+        out += "{\"name\":"
+        string(link.name, into: &out)
+        out += ",\"nationality\":"
+        string(link.nationality, into: &out)
+        if let old = link.oldIdNumber {
+            out += ",\"oldIdNumber\":"
+            string(old, into: &out)
+        }
+        if let pin = link.pin { out += ",\"pin\":\"\(pin.digits)\"" }
+        out += "}"
+    }
+
+    /// A JSON string literal: quotes, backslashes and control characters escaped, the rest as UTF-8.
+    static func string(_ text: String, into out: inout String) {
+        out += "\""
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            out += text
+        } else {
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                case _ where scalar.value < 0x20:
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out += "\""
+    }
+}
