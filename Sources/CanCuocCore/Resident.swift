@@ -94,9 +94,6 @@ public struct Resident: Codable, Sendable, Hashable {
         self.email = email
     }
 
-    /// The folded name, for diacritic-insensitive search.
-    public var foldedName: String { VietnameseText.fold(fullName) }
-
     /// The commune the person is registered in (permanent residence, else current place of living).
     public var communeRef: UnitRef? { permanentResidence?.unit ?? currentResidence?.unit }
 

@@ -6,7 +6,7 @@ import GRDB
 /// How a current resident record maps to the columns of `residents`.
 enum ResidentRow {
     static let columns = [
-        "id", "province_code", "pin", "full_name", "name_folded", "other_names", "birth_date", "birth_year",
+        "id", "province_code", "pin", "full_name", "search_terms", "other_names", "birth_date", "birth_year",
         "birth_month", "birth_day", "sex", "birth_place_unit", "birth_place_detail", "birth_reg_unit",
         "birth_reg_detail", "born_abroad", "hometown_unit", "hometown_detail", "ethnicity_code", "religion",
         "nationality", "blood_type", "old_id", "documents", "father", "mother", "spouse", "children",
@@ -23,7 +23,7 @@ enum ResidentRow {
     static func values(_ r: Resident, id: ResidentID?, version: RecordVersion) -> [DatabaseValue] {
         func v(_ value: (some DatabaseValueConvertible)?) -> DatabaseValue { value?.databaseValue ?? .null }
         return [
-            v(id), v(r.provinceCode), v(r.pin?.digits), v(r.fullName), v(r.foldedName),
+            v(id), v(r.provinceCode), v(r.pin?.digits), v(r.fullName), v(SearchTerms.terms(for: r)),
             v(CompactJSON.strings(r.otherNames)), v(r.birthDate.description), v(r.birthDate.year),
             v(r.birthDate.month), v(r.birthDate.day), v(r.sex.rawValue),
             v(r.placeOfBirth?.unit?.description), v(r.placeOfBirth?.detail),

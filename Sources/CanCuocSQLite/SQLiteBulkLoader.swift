@@ -66,8 +66,8 @@ struct SQLiteBulkLoader: BulkLoader {
         do { result = .success(try await body()) } catch { result = .failure(error) }
         // Build the indexes once, sorting in memory rather than in temporary files.
         try await writer.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -1048576")
-            defer { try? db.execute(sql: "PRAGMA temp_store = DEFAULT; PRAGMA cache_size = -65536") }
+            try db.execute(sql: "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -1048576; PRAGMA threads = 2")
+            defer { try? db.execute(sql: "PRAGMA temp_store = DEFAULT; PRAGMA cache_size = -65536; PRAGMA threads = 0") }
             try db.inTransaction {
                 try SQLiteIndexes.restore(in: db)
                 return .commit

@@ -7,29 +7,27 @@ enum SQLiteIndexes {
     static let statements = [
         "CREATE UNIQUE INDEX IF NOT EXISTS residents_pin ON residents(pin)",
         "CREATE UNIQUE INDEX IF NOT EXISTS residents_old_id ON residents(old_id) WHERE old_id IS NOT NULL",
-        "CREATE INDEX IF NOT EXISTS residents_birth ON residents(birth_year, birth_month, birth_day)",
-        "CREATE INDEX IF NOT EXISTS residents_perm_unit ON residents(perm_unit)",
         "CREATE INDEX IF NOT EXISTS residents_household ON residents(household_id) WHERE household_id IS NOT NULL",
         """
-        CREATE TRIGGER IF NOT EXISTS residents_names_ai AFTER INSERT ON residents BEGIN
-            INSERT INTO resident_names(rowid, name_folded) VALUES (new.id, new.name_folded);
+        CREATE TRIGGER IF NOT EXISTS residents_terms_ai AFTER INSERT ON residents BEGIN
+            INSERT INTO resident_terms(rowid, search_terms) VALUES (new.id, new.search_terms);
         END
         """,
         """
-        CREATE TRIGGER IF NOT EXISTS residents_names_ad AFTER DELETE ON residents BEGIN
-            INSERT INTO resident_names(resident_names, rowid, name_folded) VALUES ('delete', old.id, old.name_folded);
+        CREATE TRIGGER IF NOT EXISTS residents_terms_ad AFTER DELETE ON residents BEGIN
+            INSERT INTO resident_terms(resident_terms, rowid, search_terms) VALUES ('delete', old.id, old.search_terms);
         END
         """,
         """
-        CREATE TRIGGER IF NOT EXISTS residents_names_au AFTER UPDATE OF name_folded ON residents BEGIN
-            INSERT INTO resident_names(resident_names, rowid, name_folded) VALUES ('delete', old.id, old.name_folded);
-            INSERT INTO resident_names(rowid, name_folded) VALUES (new.id, new.name_folded);
+        CREATE TRIGGER IF NOT EXISTS residents_terms_au AFTER UPDATE OF search_terms ON residents BEGIN
+            INSERT INTO resident_terms(resident_terms, rowid, search_terms) VALUES ('delete', old.id, old.search_terms);
+            INSERT INTO resident_terms(rowid, search_terms) VALUES (new.id, new.search_terms);
         END
         """,
     ]
 
-    static let names = ["residents_pin", "residents_old_id", "residents_birth", "residents_perm_unit", "residents_household"]
-    static let triggers = ["residents_names_ai", "residents_names_ad", "residents_names_au"]
+    static let names = ["residents_pin", "residents_old_id", "residents_household"]
+    static let triggers = ["residents_terms_ai", "residents_terms_ad", "residents_terms_au"]
 
     static func create(in db: Database) throws {
         for statement in statements { try db.execute(sql: statement) }
@@ -50,6 +48,6 @@ enum SQLiteIndexes {
     static func restore(in db: Database) throws {
         guard try !complete(in: db) else { return }
         try create(in: db)
-        try db.execute(sql: "INSERT INTO resident_names(resident_names) VALUES ('rebuild')")
+        try db.execute(sql: "INSERT INTO resident_terms(resident_terms) VALUES ('rebuild')")
     }
 }

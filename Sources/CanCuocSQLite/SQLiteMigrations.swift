@@ -19,7 +19,7 @@ enum SQLiteMigrations {
                     province_code TEXT NOT NULL,
                     pin TEXT NOT NULL,
                     full_name TEXT NOT NULL,
-                    name_folded TEXT NOT NULL,
+                    search_terms TEXT NOT NULL,
                     other_names TEXT,
                     birth_date TEXT NOT NULL,
                     birth_year INTEGER NOT NULL,
@@ -63,9 +63,9 @@ enum SQLiteMigrations {
                     recorded_by TEXT NOT NULL,
                     reason TEXT NOT NULL
                 );
-                -- Whole-word, diacritic-insensitive name search over the folded name (kept by SQLiteIndexes).
-                CREATE VIRTUAL TABLE resident_names USING fts5(
-                    name_folded, content='residents', content_rowid='id', tokenize='unicode61', detail='none'
+                -- Search by name words, date of birth and commune (SearchTerms), kept by SQLiteIndexes.
+                CREATE VIRTUAL TABLE resident_terms USING fts5(
+                    search_terms, content='residents', content_rowid='id', tokenize='unicode61', detail='none'
                 );
 
                 -- Superseded versions: the full record as it was, with who/when/why of that version.

@@ -20,6 +20,41 @@ public final class SQLiteRegister: RegisterStore {
         try self.init(writer: DatabasePool(path: path, configuration: Self.configuration()), clock: clock)
     }
 
+    /// Builds a new database file in one go (seeding a whole province): no journal, no syncs, one
+    /// exclusive connection, written to `path.partial` and renamed to `path` only when `body` succeeds,
+    /// so a failed build leaves nothing behind. The file is an ordinary register afterwards.
+    public static func build<T>(newFileAt path: String, _ body: (SQLiteRegister) async throws -> T) async throws -> T {
+        let target = URL(fileURLWithPath: path)
+        guard !FileManager.default.fileExists(atPath: target.path) else { throw BuildError.exists(path) }
+        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let partial = target.path + ".partial"
+        try? FileManager.default.removeItem(atPath: partial)
+        var config = Configuration()
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE; PRAGMA cache_size = -262144")
+        }
+        do {
+            let queue = try DatabaseQueue(path: partial, configuration: config)
+            let register = try SQLiteRegister(writer: queue, clock: Date.init)
+            let result = try await body(register)
+            try queue.close()
+            try FileManager.default.moveItem(atPath: partial, toPath: target.path)
+            return result
+        } catch {
+            try? FileManager.default.removeItem(atPath: partial)
+            throw error
+        }
+    }
+
+    public enum BuildError: Error, CustomStringConvertible {
+        case exists(String)
+        public var description: String {
+            switch self {
+            case .exists(let path): "\(path) already exists"
+            }
+        }
+    }
+
     /// A private in-memory database (tests, dry runs).
     public static func inMemory(clock: @escaping @Sendable () -> Date = Date.init) throws -> SQLiteRegister {
         try SQLiteRegister(writer: DatabaseQueue(configuration: configuration()), clock: clock)

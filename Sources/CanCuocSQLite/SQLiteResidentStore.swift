@@ -111,30 +111,30 @@ struct SQLiteResidentStore: ResidentStore {
     }
 
     func search(_ query: ResidentQuery) async throws -> Page<VersionedResident> {
-        try await writer.read { db in
+        if let communes = query.communes, communes.isEmpty {
+            return Page(items: [], page: query.page, perPage: query.perPage, hasMore: false)
+        }
+        return try await writer.read { db in
             var conditions: [String] = []
             var arguments: [(any DatabaseValueConvertible)?] = []
-            if let pin = query.pin { conditions.append("pin = ?"); arguments.append(pin.digits) }
-            if let old = query.oldIdNumber { conditions.append("old_id = ?"); arguments.append(old) }
-            let words = query.nameWords
-            if !words.isEmpty {
-                conditions.append("id IN (SELECT rowid FROM resident_names WHERE resident_names MATCH ?)")
-                arguments.append(words.map { "\"\($0)\"" }.joined(separator: " "))
-            }
-            if let birth = query.birthDate {
-                conditions.append("birth_year = ?"); arguments.append(birth.year)
-                if let month = birth.month { conditions.append("birth_month = ?"); arguments.append(month) }
-                if let day = birth.day { conditions.append("birth_day = ?"); arguments.append(day) }
-            }
-            if let communes = query.communes {
-                if communes.isEmpty { return Page(items: [], page: query.page, perPage: query.perPage, hasMore: false) }
-                conditions.append("perm_unit IN (\(communes.map { _ in "?" }.joined(separator: ",")))")
-                arguments.append(contentsOf: communes.map(\.description))
+            if let pin = query.pin { conditions.append("r.pin = ?"); arguments.append(pin.digits) }
+            if let old = query.oldIdNumber { conditions.append("r.old_id = ?"); arguments.append(old) }
+            var from = "residents r"
+            var order = "r.id"
+            if let groups = SearchTerms.groups(for: query) {
+                // The full-text index yields matches in id order, so LIMIT stops the scan early.
+                from = "resident_terms t JOIN residents r ON r.id = t.rowid"
+                order = "t.rowid"
+                conditions.append("resident_terms MATCH ?")
+                arguments.append(groups.map { group in
+                    group.count == 1 ? "\"\(group[0])\"" : "(" + group.map { "\"\($0)\"" }.joined(separator: " OR ") + ")"
+                }.joined(separator: " AND "))
             }
             let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             arguments.append(query.perPage + 1)
             arguments.append((query.page - 1) * query.perPage)
-            let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT \(ResidentRow.selectList) FROM residents \(whereClause) ORDER BY id LIMIT ? OFFSET ?"),
+            let columns = ResidentRow.columns.map { "r." + $0 }.joined(separator: ", ")
+            let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT \(columns) FROM \(from) \(whereClause) ORDER BY \(order) LIMIT ? OFFSET ?"),
                                         arguments: StatementArguments(arguments))
             let items = try rows.prefix(query.perPage).map(ResidentRow.decode)
             return Page(items: items, page: query.page, perPage: query.perPage, hasMore: rows.count > query.perPage)

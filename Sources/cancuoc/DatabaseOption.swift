@@ -10,6 +10,13 @@ struct DatabaseOption: ParsableArguments {
 
     var location: String { db ?? ProcessInfo.processInfo.environment["CANCUOC_DB"] ?? "./data/cancuoc.sqlite" }
 
+    /// The SQLite file path when it names a file that does not exist yet.
+    var newFilePath: String? {
+        guard !location.hasPrefix("postgres") else { return nil }
+        let path = location.hasPrefix("sqlite:") ? String(location.dropFirst("sqlite:".count)) : location
+        return path.isEmpty || FileManager.default.fileExists(atPath: path) ? nil : path
+    }
+
     func open() throws -> any RegisterStore {
         let location = self.location
         if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CanCuocSQLite
 import CanCuocStore
 import Foundation
 
@@ -15,12 +16,19 @@ struct SeedCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try database.open()
         let bar = ProgressBar(label: "seed")
         let start = Date()
+        let province = self.province, people = self.people, seed = self.seed
+        let progress: @Sendable (Int, Int) -> Void = { done, total in bar.update(done, of: total) }
         do {
-            let loaded = try await PopulationSeeder(store: store).run(provinceCode: province, people: people, seed: seed) { done, total in
-                bar.update(done, of: total)
+            let loaded: Int
+            if let path = database.newFilePath {
+                // A new file is built in one go, without a journal, and appears only when complete.
+                loaded = try await SQLiteRegister.build(newFileAt: path) { register in
+                    try await PopulationSeeder(store: register).run(provinceCode: province, people: people, seed: seed, progress: progress)
+                }
+            } else {
+                loaded = try await PopulationSeeder(store: try database.open()).run(provinceCode: province, people: people, seed: seed, progress: progress)
             }
             bar.finish()
             let seconds = Date().timeIntervalSince(start)
