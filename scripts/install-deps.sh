@@ -16,7 +16,8 @@ if [ "${WITH_BROWSER:-1}" = 1 ]; then
 fi
 if [ "${WITH_BENCH:-0}" = 1 ]; then
   command -v wrk >/dev/null || need+=(wrk)
-  command -v hyperfine >/dev/null || need+=(hyperfine)
+  command -v curl >/dev/null || need+=(curl)
+  [ -x /usr/bin/time ] || need+=(time)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need[*]}"

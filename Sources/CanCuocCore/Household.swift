@@ -6,6 +6,10 @@ public struct Household: Codable, Sendable, Hashable {
     public var address: Address
     public var headId: ResidentID?
 
+    enum CodingKeys: String, CodingKey {
+        case id, address, provinceCode = "province_code", headId = "head_id"
+    }
+
     public init(id: HouseholdID = 0, provinceCode: String, address: Address, headId: ResidentID? = nil) {
         self.id = id
         self.provinceCode = provinceCode

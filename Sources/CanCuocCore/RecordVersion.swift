@@ -7,6 +7,10 @@ public struct RecordVersion: Codable, Sendable, Hashable {
     public var recordedBy: String
     public var reason: String
 
+    enum CodingKeys: String, CodingKey {
+        case number, reason, recordedAt = "recorded_at", recordedBy = "recorded_by"
+    }
+
     public init(number: Int, recordedAt: Date, recordedBy: String, reason: String) {
         self.number = number
         self.recordedAt = recordedAt

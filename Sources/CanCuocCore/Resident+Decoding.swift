@@ -1,9 +1,14 @@
 extension Resident {
+    /// snake_case, the one JSON form of a record: API, stored snapshots and merge patches alike.
     enum CodingKeys: String, CodingKey {
-        case id, provinceCode, pin, fullName, otherNames, birthDate, sex, placeOfBirth, birthRegistrationPlace
-        case birthRegisteredAbroad, hometown, ethnicityCode, religion, nationality, bloodType, oldIdNumber, documents
-        case father, mother, spouse, children, legalRepresentative, maritalStatus, permanentResidence, temporaryResidence
-        case temporaryAbsence, currentResidence, householdId, relationToHead, deathDate, missingSince, phone, email
+        case id, pin, sex, hometown, religion, nationality, documents, father, mother, spouse, children, phone, email
+        case provinceCode = "province_code", fullName = "full_name", otherNames = "other_names", birthDate = "birth_date"
+        case placeOfBirth = "place_of_birth", birthRegistrationPlace = "birth_registration_place"
+        case birthRegisteredAbroad = "birth_registered_abroad", ethnicityCode = "ethnicity_code", bloodType = "blood_type"
+        case oldIdNumber = "old_id_number", legalRepresentative = "legal_representative", maritalStatus = "marital_status"
+        case permanentResidence = "permanent_residence", temporaryResidence = "temporary_residence"
+        case temporaryAbsence = "temporary_absence", currentResidence = "current_residence", householdId = "household_id"
+        case relationToHead = "relation_to_head", deathDate = "death_date", missingSince = "missing_since"
     }
 
     /// Decodes a record, with the defaults a new record from a client may leave out: no id yet,

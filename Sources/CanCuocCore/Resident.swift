@@ -129,6 +129,10 @@ public struct PersonLink: Codable, Sendable, Hashable {
     public var oldIdNumber: String?
     public var nationality: String
 
+    enum CodingKeys: String, CodingKey {
+        case pin, name, nationality, oldIdNumber = "old_id_number"
+    }
+
     public init(pin: PIN? = nil, name: String, oldIdNumber: String? = nil, nationality: String = "Việt Nam") {
         self.pin = pin
         self.name = name
@@ -154,6 +158,10 @@ public struct IdentityDocument: Codable, Sendable, Hashable {
     public var issuedOn: LocalDate
     public var issuedBy: String
     public var expiresOn: LocalDate?
+
+    enum CodingKeys: String, CodingKey {
+        case kind, number, issuedOn = "issued_on", issuedBy = "issued_by", expiresOn = "expires_on"
+    }
 
     public init(kind: Kind, number: String, issuedOn: LocalDate, issuedBy: String, expiresOn: LocalDate? = nil) {
         self.kind = kind

@@ -31,7 +31,7 @@ public enum ResidentCSV {
     public static func columnIndex(header: [String]) throws(ResidentCSVError) -> [String: Int] {
         var index: [String: Int] = [:]
         for (position, name) in header.enumerated() {
-            let name = name.trimmingCharacters(in: .whitespaces)
+            let name = name.trimmed
             guard columns.contains(name) else { throw .unknownColumn(name) }
             guard index[name] == nil else { throw .duplicateColumn(name) }
             index[name] = position
@@ -48,7 +48,7 @@ public enum ResidentCSV {
         }
         func value(_ name: String) -> String? {
             guard let position = index[name] else { return nil }
-            let text = fields[position].trimmingCharacters(in: .whitespaces)
+            let text = fields[position].trimmed
             return text.isEmpty ? nil : text
         }
         func fail(_ field: String, _ code: String, _ message: String) {
@@ -115,7 +115,7 @@ public enum ResidentCSV {
             provinceCode: value("province_code") ?? "",
             pin: pin,
             fullName: value("full_name") ?? "",
-            otherNames: value("other_names")?.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) } ?? [],
+            otherNames: value("other_names")?.split(separator: ";").map { String($0).trimmed } ?? [],
             birthDate: birth ?? (try! PartialDate(year: 1900)),
             sex: sex ?? .male,
             placeOfBirth: place("place_of_birth"),
@@ -160,7 +160,6 @@ public enum ResidentCSV {
         }
         func json<T: Encodable>(_ value: T?) -> String {
             guard let value else { return "" }
-            if let array = value as? [Any], array.isEmpty { return "" }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? ""
@@ -173,11 +172,11 @@ public enum ResidentCSV {
             r.pin?.digits ?? "", r.fullName, r.otherNames.joined(separator: "; "), r.birthDate.description, r.sex.rawValue,
             code(r.placeOfBirth?.unit), r.placeOfBirth?.detail ?? "", code(r.birthRegistrationPlace?.unit), r.birthRegistrationPlace?.detail ?? "",
             r.birthRegisteredAbroad ? "1" : "", code(r.hometown?.unit), r.hometown?.detail ?? "", r.ethnicityCode, r.religion, r.nationality,
-            r.bloodType?.rawValue ?? "", r.oldIdNumber ?? "", json(r.documents),
+            r.bloodType?.rawValue ?? "", r.oldIdNumber ?? "", CompactJSON.documents(r.documents) ?? "",
         ]
         fields += link(r.father) + link(r.mother) + link(r.spouse) + link(r.legalRepresentative)
         fields += [
-            json(r.children), r.maritalStatus?.rawValue ?? "",
+            CompactJSON.links(r.children) ?? "", r.maritalStatus?.rawValue ?? "",
             code(r.permanentResidence?.unit), r.permanentResidence?.street ?? "",
             code(r.temporaryResidence?.unit), r.temporaryResidence?.street ?? "", json(r.temporaryAbsence),
             code(r.currentResidence?.unit), r.currentResidence?.street ?? "",

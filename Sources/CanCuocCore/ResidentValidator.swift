@@ -30,7 +30,7 @@ public struct ResidentValidator: Sendable {
             problems.append(FieldProblem(field: field, code: code, message: message))
         }
 
-        let name = resident.fullName.trimmingCharacters(in: .whitespaces)
+        let name = resident.fullName.trimmed
         if name.isEmpty {
             add("full_name", "required", "the full name is required")
         } else if name.count > 100 || !name.allSatisfy({ $0.isLetter || $0 == " " || $0 == "-" || $0 == "'" }) {
@@ -84,7 +84,7 @@ public struct ResidentValidator: Sendable {
             add("documents[\(index)].issued_on", "future", "the issue date is in the future")
         }
         for (field, link) in [("father", resident.father), ("mother", resident.mother), ("spouse", resident.spouse), ("legal_representative", resident.legalRepresentative)] {
-            if let link, link.name.trimmingCharacters(in: .whitespaces).isEmpty && link.pin == nil {
+            if let link, link.name.trimmed.isEmpty && link.pin == nil {
                 add(field, "required", "a linked person needs a PIN or a name")
             }
         }

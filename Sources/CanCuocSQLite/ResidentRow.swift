@@ -19,6 +19,11 @@ enum ResidentRow {
     static let updateSQL = "UPDATE residents SET \(columns.dropFirst().map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?"
     static let selectList = columns.joined(separator: ", ")
 
+    /// Column positions in `selectList`: rows are read by index (GRDB's lookup by name folds case on every call).
+    static let positions: [String: Int] = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1, $0) })
+
+    static func at(_ column: String) -> Int { positions[column]! }
+
     /// Values in `columns` order. `id` nil lets SQLite assign it.
     static func values(_ r: Resident, id: ResidentID?, version: RecordVersion) -> [DatabaseValue] {
         func v(_ value: (some DatabaseValueConvertible)?) -> DatabaseValue { value?.databaseValue ?? .null }
@@ -52,59 +57,59 @@ enum ResidentRow {
 
     static func decode(_ row: Row) throws -> VersionedResident {
         func place(_ unit: String, _ detail: String) -> Place? {
-            let ref = (row[unit] as String?).flatMap(UnitRef.init(text:))
-            let text: String? = row[detail]
+            let ref = (row[at(unit)] as String?).flatMap(UnitRef.init(text:))
+            let text: String? = row[at(detail)]
             if ref == nil && (text ?? "").isEmpty { return nil }
             return Place(unit: ref, detail: text ?? "")
         }
         func address(_ unit: String, _ street: String) -> Address? {
-            guard let ref = (row[unit] as String?).flatMap(UnitRef.init(text:)) else { return nil }
-            return Address(unit: ref, street: row[street] ?? "")
+            guard let ref = (row[at(unit)] as String?).flatMap(UnitRef.init(text:)) else { return nil }
+            return Address(unit: ref, street: row[at(street)] ?? "")
         }
         func partial(_ column: String) throws -> PartialDate? {
-            guard let text: String = row[column] else { return nil }
+            guard let text: String = row[at(column)] else { return nil }
             return try PartialDate(iso: text)
         }
-        let pinText: String = row["pin"]
+        let pinText: String = row[at("pin")]
         let resident = Resident(
-            id: row["id"],
-            provinceCode: row["province_code"],
+            id: row[at("id")],
+            provinceCode: row[at("province_code")],
             pin: try PIN(pinText, bornAbroad: true),
-            fullName: row["full_name"],
-            otherNames: try RecordJSON.decodeOptional([String].self, from: row["other_names"]) ?? [],
-            birthDate: try PartialDate(iso: row["birth_date"]),
-            sex: Sex(rawValue: row["sex"]) ?? .male,
+            fullName: row[at("full_name")],
+            otherNames: try RecordJSON.decodeOptional([String].self, from: row[at("other_names")]) ?? [],
+            birthDate: try PartialDate(iso: row[at("birth_date")]),
+            sex: Sex(rawValue: row[at("sex")]) ?? .male,
             placeOfBirth: place("birth_place_unit", "birth_place_detail"),
             birthRegistrationPlace: place("birth_reg_unit", "birth_reg_detail"),
-            birthRegisteredAbroad: row["born_abroad"],
+            birthRegisteredAbroad: row[at("born_abroad")],
             hometown: place("hometown_unit", "hometown_detail"),
-            ethnicityCode: row["ethnicity_code"],
-            religion: row["religion"],
-            nationality: row["nationality"],
-            bloodType: (row["blood_type"] as String?).flatMap(BloodType.init(rawValue:)),
-            oldIdNumber: row["old_id"],
-            documents: try RecordJSON.decodeOptional([IdentityDocument].self, from: row["documents"]) ?? [],
-            father: try RecordJSON.decodeOptional(PersonLink.self, from: row["father"]),
-            mother: try RecordJSON.decodeOptional(PersonLink.self, from: row["mother"]),
-            spouse: try RecordJSON.decodeOptional(PersonLink.self, from: row["spouse"]),
-            children: try RecordJSON.decodeOptional([PersonLink].self, from: row["children"]) ?? [],
-            legalRepresentative: try RecordJSON.decodeOptional(PersonLink.self, from: row["legal_representative"]),
-            maritalStatus: (row["marital_status"] as String?).flatMap(MaritalStatus.init(rawValue:)),
+            ethnicityCode: row[at("ethnicity_code")],
+            religion: row[at("religion")],
+            nationality: row[at("nationality")],
+            bloodType: (row[at("blood_type")] as String?).flatMap(BloodType.init(rawValue:)),
+            oldIdNumber: row[at("old_id")],
+            documents: try RecordJSON.decodeOptional([IdentityDocument].self, from: row[at("documents")]) ?? [],
+            father: try RecordJSON.decodeOptional(PersonLink.self, from: row[at("father")]),
+            mother: try RecordJSON.decodeOptional(PersonLink.self, from: row[at("mother")]),
+            spouse: try RecordJSON.decodeOptional(PersonLink.self, from: row[at("spouse")]),
+            children: try RecordJSON.decodeOptional([PersonLink].self, from: row[at("children")]) ?? [],
+            legalRepresentative: try RecordJSON.decodeOptional(PersonLink.self, from: row[at("legal_representative")]),
+            maritalStatus: (row[at("marital_status")] as String?).flatMap(MaritalStatus.init(rawValue:)),
             permanentResidence: address("perm_unit", "perm_street"),
             temporaryResidence: address("temp_unit", "temp_street"),
-            temporaryAbsence: try RecordJSON.decodeOptional(TemporaryAbsence.self, from: row["temp_absence"]),
+            temporaryAbsence: try RecordJSON.decodeOptional(TemporaryAbsence.self, from: row[at("temp_absence")]),
             currentResidence: address("current_unit", "current_street"),
-            householdId: row["household_id"],
-            relationToHead: (row["relation_to_head"] as String?).flatMap(HouseholdRelation.init(rawValue:)),
+            householdId: row[at("household_id")],
+            relationToHead: (row[at("relation_to_head")] as String?).flatMap(HouseholdRelation.init(rawValue:)),
             deathDate: try partial("death_date"),
             missingSince: try partial("missing_since"),
-            phone: row["phone"],
-            email: row["email"])
+            phone: row[at("phone")],
+            email: row[at("email")])
         let version = RecordVersion(
-            number: row["version"],
-            recordedAt: Date(timeIntervalSince1970: row["recorded_at"]),
-            recordedBy: row["recorded_by"],
-            reason: row["reason"])
+            number: row[at("version")],
+            recordedAt: Date(timeIntervalSince1970: row[at("recorded_at")]),
+            recordedBy: row[at("recorded_by")],
+            reason: row[at("reason")])
         return VersionedResident(resident: resident, version: version)
     }
 }

@@ -44,7 +44,6 @@ public struct APIError: Error, Sendable {
             case .contentTooLarge: return APIError(.contentTooLarge, "too_large", "the request body is too large")
             default: return APIError(error.status, "http_\(error.status.code)", error.body ?? error.status.reasonPhrase)
             }
-        case is DecodingError: return APIError(.badRequest, "bad_json", "the request body is not valid JSON of the expected form")
         case is NIOTooManyBytesError: return APIError(.contentTooLarge, "too_large", "the request body is too large")
         default: return nil
         }

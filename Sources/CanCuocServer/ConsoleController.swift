@@ -64,7 +64,7 @@ struct ConsoleController {
     /// One box for name, PIN (12 digits) or old ID (9 digits), as officers type them.
     func query(from form: SearchForm) throws -> ResidentQuery {
         var query = ResidentQuery(perPage: 50)
-        let text = (form.q ?? "").trimmingCharacters(in: .whitespaces)
+        let text = (form.q ?? "").trimmed
         if text.count == 12, text.allSatisfy(\.isNumber) {
             query.pin = try PIN(text, bornAbroad: true)
         } else if text.count == 9, text.allSatisfy(\.isNumber) {
@@ -72,10 +72,10 @@ struct ConsoleController {
         } else if !text.isEmpty {
             query.name = text
         }
-        if let birth = form.birth_date?.trimmingCharacters(in: .whitespaces), !birth.isEmpty {
+        if let birth = form.birth_date?.trimmed, !birth.isEmpty {
             query.birthDate = try PartialDate(iso: birth)
         }
-        if let code = form.commune?.trimmingCharacters(in: .whitespaces), !code.isEmpty {
+        if let code = form.commune?.trimmed, !code.isEmpty {
             let ref = UnitRef(edition: .threeLevel, code: code)
             guard catalog.unit(ref) != nil else { throw APIError.badRequest("unknown_unit", "Không có đơn vị hành chính mã \(code).") }
             query.communes = catalog.communes(under: ref).map(\.reference)

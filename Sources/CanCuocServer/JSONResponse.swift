@@ -1,11 +1,11 @@
 import Foundation
 import Hummingbird
 
-/// JSON responses in the API's form: snake_case keys, sorted, ISO-8601 instants.
+/// JSON responses in the API's form: snake_case keys (each type names its own; a key strategy costs a
+/// string conversion per key per response), sorted, ISO-8601 instants.
 enum JSONResponse {
     static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         return encoder
@@ -37,7 +37,6 @@ enum JSONResponse {
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: AppRequestContext) async throws -> T {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
         do {
             return try decoder.decode(type, from: Data(buffer: buffer))
         } catch let DecodingError.dataCorrupted(context), let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {

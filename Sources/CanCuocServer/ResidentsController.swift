@@ -18,6 +18,10 @@ struct ResidentsController {
         let page: Int
         let perPage: Int
         let hasMore: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case items, page, perPage = "per_page", hasMore = "has_more"
+        }
     }
 
     struct CreateRequest: Decodable {
@@ -37,6 +41,11 @@ struct ResidentsController {
         let birthDate: PartialDate?
         let birthRegistrationProvince: String?
         let expectedVersion: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case reason, sex, birthDate = "birth_date", birthRegistrationProvince = "birth_registration_province"
+            case expectedVersion = "expected_version"
+        }
     }
 
     struct History: Encodable {
@@ -142,7 +151,7 @@ extension ResidentQuery {
     /// Reads search criteria from query parameters (API) or form fields (console), checking each.
     init(parameters: Parameters, catalog: AdminUnitCatalog) throws {
         func text(_ key: String) -> String? {
-            guard let value = parameters.get(key)?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+            guard let value = parameters.get(key)?.trimmed, !value.isEmpty else { return nil }
             return value
         }
         var pin: PIN?

@@ -18,6 +18,11 @@ struct UnitsController {
         let validTo: String?
         let fullPath: String
 
+        enum CodingKeys: String, CodingKey {
+            case code, level, type, name, edition, parentCode = "parent_code", validFrom = "valid_from"
+            case validTo = "valid_to", fullPath = "full_path"
+        }
+
         init(_ unit: AdminUnit, catalog: AdminUnitCatalog) {
             code = unit.code
             level = unit.level.rawValue

@@ -73,7 +73,7 @@ public struct RegisterService: Sendable {
     }
 
     func context(actor: String, reason: String) throws -> ChangeContext {
-        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        let reason = reason.trimmed
         guard !reason.isEmpty else {
             throw StoreError.invalid([FieldProblem(field: "reason", code: "required", message: "every change needs a reason")])
         }

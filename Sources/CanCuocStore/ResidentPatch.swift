@@ -7,13 +7,11 @@ import Foundation
 public enum ResidentPatch {
     public static func apply(_ patch: [String: Any], to resident: Resident) throws -> Resident {
         let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
         let current = try JSONSerialization.jsonObject(with: encoder.encode(resident)) as? [String: Any] ?? [:]
         let merged = merge(current, patch)
         let data = try JSONSerialization.data(withJSONObject: merged)
         do {
             let decoder = JSONDecoder()
-            decoder.keyDecodingStrategy = .convertFromSnakeCase
             return try decoder.decode(Resident.self, from: data)
         } catch let DecodingError.dataCorrupted(context), let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
             throw StoreError.invalid([FieldProblem(field: path(context.codingPath), code: "invalid", message: context.debugDescription)])

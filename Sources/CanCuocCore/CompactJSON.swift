@@ -1,4 +1,4 @@
-import CanCuocCore
+
 
 /// Writes the nested parts of a record (links, documents, name lists) as the same JSON that
 /// `RecordJSON.encode` produces (sorted keys, nil left out), without going through `JSONEncoder`:
@@ -27,10 +27,10 @@ public enum CompactJSON {
         for (index, d) in documents.enumerated() {
             if index > 0 { out += "," }
             out += "{"
-            if let expires = d.expiresOn { out += "\"expiresOn\":\"\(expires)\"," }
-            out += "\"issuedBy\":"
+            if let expires = d.expiresOn { out += "\"expires_on\":\"\(expires)\"," }
+            out += "\"issued_by\":"
             string(d.issuedBy, into: &out)
-            out += ",\"issuedOn\":\"\(d.issuedOn)\",\"kind\":\"\(d.kind.rawValue)\",\"number\":"
+            out += ",\"issued_on\":\"\(d.issuedOn)\",\"kind\":\"\(d.kind.rawValue)\",\"number\":"
             string(d.number, into: &out)
             out += "}"
         }
@@ -53,7 +53,7 @@ public enum CompactJSON {
         out += ",\"nationality\":"
         string(link.nationality, into: &out)
         if let old = link.oldIdNumber {
-            out += ",\"oldIdNumber\":"
+            out += ",\"old_id_number\":"
             string(old, into: &out)
         }
         if let pin = link.pin { out += ",\"pin\":\"\(pin.digits)\"" }

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# make bench: the issue's speed and memory figures on the release build, as a markdown table.
+# PEOPLE (default 3,700,000) and IMPORT_ROWS (default 1,000,000) can be lowered for a quick look.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.build/release/cancuoc
+PEOPLE=${PEOPLE:-3700000}
+IMPORT_ROWS=${IMPORT_ROWS:-1000000}
+DURATION=${DURATION:-30s}
+CONNECTIONS=${CONNECTIONS:-64}
+WORK=$(mktemp -d /tmp/cancuoc-bench.XXXXXX)
+export SWIFT_BACKTRACE=enable=no
+trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
+SERVER=
+now() { date +%s.%N; }
+elapsed() { python3 -c "print(f'{$2 - $1:.1f}')"; }
+ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
+peak_kb() { grep 'Maximum resident' "$1" | awk '{print $NF}'; }
+rows=()
+
+echo "seeding $PEOPLE residents..." >&2
+/usr/bin/time -v "$BIN" seed --province 38 --people "$PEOPLE" --seed 2021 --db "$WORK/province.sqlite" >"$WORK/seed.out" 2>"$WORK/seed.time"
+seed_s=$(grep -oE 'in [0-9.]+ s' "$WORK/seed.out" | awk '{print $2}')
+seed_rate=$(python3 -c "print(int($PEOPLE / $seed_s))")
+seed_mb=$(( $(peak_kb "$WORK/seed.time") / 1024 ))
+db_mb=$(( $(stat -c %s "$WORK/province.sqlite") / 1048576 ))
+rows+=("| seed $PEOPLE residents with households | $seed_s s ($seed_rate rows/s), peak memory $seed_mb MB, database $db_mb MB | ≤ 90 s | $(ratio "$seed_s" 90) of the limit |")
+
+echo "preparing a $IMPORT_ROWS-row CSV..." >&2
+"$BIN" seed --province 38 --people "$IMPORT_ROWS" --seed 7 --db "$WORK/source.sqlite" >/dev/null
+t0=$(now); "$BIN" export residents --db "$WORK/source.sqlite" --out "$WORK/residents.csv" >/dev/null; t1=$(now)
+export_s=$(elapsed "$t0" "$t1")
+echo "importing with cancuoc..." >&2
+t0=$(now); /usr/bin/time -v "$BIN" import residents "$WORK/residents.csv" --db "$WORK/imported.sqlite" >/dev/null 2>"$WORK/import.time"; t1=$(now)
+import_s=$(elapsed "$t0" "$t1")
+import_mb=$(( $(peak_kb "$WORK/import.time") / 1024 ))
+echo "importing with sqlite3 .import..." >&2
+sed "s|IMPORT_FILE|$WORK/residents.csv|" bench/sqlite-import.sql >"$WORK/import.sql"
+t0=$(now); sqlite3 "$WORK/reference.sqlite" <"$WORK/import.sql" >/dev/null; t1=$(now)
+sqlite_s=$(elapsed "$t0" "$t1")
+rows+=("| import $IMPORT_ROWS-row CSV (every row checked) | $import_s s, peak memory $import_mb MB | sqlite3 .import into an equivalently indexed table: $sqlite_s s | $(ratio "$import_s" "$sqlite_s") × (limit 1.5 ×) |")
+rows+=("| export $IMPORT_ROWS residents to CSV | $export_s s | | |")
+
+echo "serving the $PEOPLE-resident register..." >&2
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$BIN" serve --db "$WORK/province.sqlite" --host 127.0.0.1 --port "$PORT" >/dev/null 2>&1 &
+SERVER=$!
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+sqlite3 "$WORK/province.sqlite" "SELECT pin FROM residents ORDER BY random() LIMIT 20000" >"$WORK/pins.txt"
+# Name searches as officers type them: surname, middle and given name of real records, without marks.
+sqlite3 "$WORK/province.sqlite" "SELECT search_terms FROM residents ORDER BY random() LIMIT 5000" \
+  | python3 -c "
+import sys, urllib.parse
+for line in sys.stdin:
+    words = [w for w in line.split() if not w[0] in 'ymdu' or not w[1:2].isdigit()]
+    print(urllib.parse.quote(' '.join(words)))" >"$WORK/names.txt"
+bench() { # connections, prefix, list
+  WRK_PREFIX="$2" WRK_LIST="$3" wrk -t2 -c"$1" -d"$DURATION" -s bench/pins.lua "http://127.0.0.1:$PORT" | grep RESULT
+}
+field() { echo "$1" | grep -oE "$2=[0-9.]+" | cut -d= -f2; }
+echo "/static/app.css" >"$WORK/static.txt"
+# Latency with a few officers' worth of concurrency (4 connections), throughput with $CONNECTIONS.
+ceiling=$(bench "$CONNECTIONS" "" "$WORK/static.txt")
+pin_tp=$(bench "$CONNECTIONS" "/api/v1/residents?pin=" "$WORK/pins.txt")
+pin=$(bench 4 "/api/v1/residents?pin=" "$WORK/pins.txt")
+name_tp=$(bench "$CONNECTIONS" "/api/v1/residents?name=" "$WORK/names.txt")
+name=$(bench 4 "/api/v1/residents?name=" "$WORK/names.txt")
+rss_mb=$(( $(grep VmHWM /proc/$SERVER/status | awk '{print $2}') / 1024 ))
+rows+=("| trivial endpoint (static CSS from memory), wrk -c$CONNECTIONS $DURATION | $(field "$ceiling" rps) req/s | framework ceiling | 1 |")
+rows+=("| PIN lookup through the API, wrk -c4 | p50 $(field "$pin" p50) ms, p99 $(field "$pin" p99) ms, $(field "$pin" rps) req/s | p99 ≤ 2 ms | |")
+rows+=("| PIN lookup through the API, wrk -c$CONNECTIONS | $(field "$pin_tp" rps) req/s, p99 $(field "$pin_tp" p99) ms, errors $(field "$pin_tp" errors) | | $(ratio "$(field "$pin_tp" rps)" "$(field "$ceiling" rps)") of the ceiling |")
+rows+=("| name search through the API (full names, no marks), wrk -c4 | p50 $(field "$name" p50) ms, p95 $(field "$name" p95) ms, p99 $(field "$name" p99) ms | p95 ≤ 20 ms | |")
+rows+=("| name search through the API, wrk -c$CONNECTIONS | $(field "$name_tp" rps) req/s, p95 $(field "$name_tp" p95) ms | | $(ratio "$(field "$name_tp" rps)" "$(field "$ceiling" rps)") of the ceiling |")
+rows+=("| server resident memory after the runs (peak) | $rss_mb MB | ≤ 300 MB | |")
+
+echo
+echo "| figure | measured | reference or limit | ratio |"
+echo "| --- | --- | --- | --- |"
+printf '%s\n' "${rows[@]}"
+echo
+echo "Machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB; $(date -u +%F)."
