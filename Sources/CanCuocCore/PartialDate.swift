@@ -91,7 +91,14 @@ public struct PartialDate: Hashable, Sendable, Comparable, CustomStringConvertib
     }
 }
 
-extension PartialDate: Codable {
+extension PartialDate: ISODateCodable {}
+
+/// Dates travel in JSON as their ISO text ("1948", "1948-03", "1948-03-15").
+protocol ISODateCodable: Codable, CustomStringConvertible {
+    init(iso text: String) throws(PartialDateError)
+}
+
+extension ISODateCodable {
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         do { try self.init(iso: text) } catch {

@@ -58,6 +58,17 @@ struct SQLiteBulkLoader: BulkLoader {
         }
     }
 
+    func loadStreaming(context: ChangeContext, _ produce: @escaping @Sendable (inout any BulkSink) throws -> Void) async throws -> Int {
+        try await writer.write { db in
+            let concrete = try SQLiteBulkSink(db: db, context: context)
+            var sink: any BulkSink = concrete
+            try produce(&sink)
+            guard let done = sink as? SQLiteBulkSink else { return 0 }
+            try done.finish()
+            return done.residents
+        }
+    }
+
     func fastLoad<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
         let empty = try await writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM residents LIMIT 1)") == 0 }
         guard empty else { return try await body() }
@@ -67,7 +78,7 @@ struct SQLiteBulkLoader: BulkLoader {
         // Build the indexes once, sorting in memory rather than in temporary files.
         try await writer.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -1048576; PRAGMA threads = 2")
-            defer { try? db.execute(sql: "PRAGMA temp_store = DEFAULT; PRAGMA cache_size = -65536; PRAGMA threads = 0") }
+            defer { try? db.execute(sql: "PRAGMA temp_store = DEFAULT; PRAGMA cache_size = -16384; PRAGMA threads = 0") }
             try db.inTransaction {
                 try SQLiteIndexes.restore(in: db)
                 return .commit

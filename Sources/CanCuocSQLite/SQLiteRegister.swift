@@ -76,7 +76,9 @@ public final class SQLiteRegister: RegisterStore {
         config.prepareDatabase { db in
             // WAL + NORMAL is durable across application crashes; a power cut may lose the last commits only.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            try db.execute(sql: "PRAGMA cache_size = -65536")
+            // 16 MB of page cache per connection: the pool has a writer and up to 5 readers, and the
+            // operating system caches the file as well.
+            try db.execute(sql: "PRAGMA cache_size = -16384")
         }
         return config
     }

@@ -16,7 +16,8 @@ struct ErrorMiddleware: RouterMiddleware {
             if let mapped = APIError.from(error) {
                 apiError = mapped
             } else {
-                context.logger.error("unhandled error", metadata: ["error.type": "\(type(of: error))", "path": "\(request.uri.path)"])
+                // The route pattern, never the path itself: a path can carry a PIN.
+                context.logger.error("unhandled error", metadata: ["error.type": "\(type(of: error))", "route": "\(context.endpointPath ?? "-")"])
                 apiError = APIError(.internalServerError, "internal", "internal error")
             }
             if Routes.isConsole(request.uri.path) {

@@ -27,6 +27,9 @@ public protocol BulkLoader: Sendable {
     /// register: secondary indexes are built once at the end rather than row by row. On a register
     /// that is not empty it simply runs `body`.
     func fastLoad<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T
+    /// Loads everything `produce` hands to the sink in one transaction: all or nothing. Returns the count
+    /// of residents loaded.
+    func loadStreaming(context: ChangeContext, _ produce: @escaping @Sendable (inout any BulkSink) throws -> Void) async throws -> Int
     /// Which of these PINs or old ID numbers are already in the register.
     func existingPINs(among pins: [PIN]) async throws -> Set<PIN>
     func existingOldIDs(among ids: [String]) async throws -> Set<String>

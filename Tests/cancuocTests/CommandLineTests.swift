@@ -83,7 +83,8 @@ import Testing
         #expect(imported.status == 0, "\(imported.stderr)")
         #expect(imported.stdout.contains("imported 500 residents"))
         let again = try Self.run(["export", "residents", "--db", second])
-        #expect(again.stdout == (try String(contentsOfFile: csv, encoding: .utf8)).replacingOccurrences(of: "", with: "") || again.stdout.split(separator: "\n").count == 501)
+        // Households are numbered in the order they first appear, so the second export is the same file.
+        #expect(again.stdout == (try String(contentsOfFile: csv, encoding: .utf8)))
         // Importing the same file again: every PIN is already issued, so nothing loads and the exit code says so.
         let duplicate = try Self.run(["import", "residents", csv, "--db", second])
         #expect(duplicate.status == 1)

@@ -1,0 +1,73 @@
+import CanCuocCore
+import CanCuocSQLite
+import CanCuocStore
+import Foundation
+import GRDB
+import Testing
+
+/// What only the embedded backend does: files, indexes re-created after an interrupted load, backups.
+@Suite struct SQLiteRegisterTests {
+    static func folder() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("cancuoc-sqlite-\(UUID().uuidString)")
+    }
+
+    @Test func reopeningRestoresIndexesAnInterruptedLoadDropped() async throws {
+        let path = Self.folder().appendingPathComponent("r.sqlite").path
+        do {
+            let register = try SQLiteRegister(path: path)
+            _ = try await PopulationSeeder(store: register).run(provinceCode: "38", people: 300, seed: 1)
+        }
+        // Simulate a bulk load killed after dropping the indexes.
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write { db in
+            try db.execute(sql: "DROP INDEX residents_pin; DROP TRIGGER residents_terms_ai")
+        }
+        try queue.close()
+        let reopened = try SQLiteRegister(path: path)
+        let someone = try #require(try await reopened.residents.resident(id: 7)?.resident)
+        let byPIN = try await reopened.residents.search(ResidentQuery(pin: someone.pin))
+        #expect(byPIN.items.map(\.resident.id) == [7])
+        let pinText = someone.pin!.digits
+        let plan = try await DatabaseQueue(path: path).read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT id FROM residents WHERE pin = ?", arguments: [pinText])
+                .map { $0["detail"] as String }.joined()
+        }
+        #expect(plan.contains("residents_pin"))
+        // The name index was rebuilt too: a new record is found by name.
+        let service = RegisterService(store: reopened)
+        _ = try await service.create(Fixtures.resident("Quách Thị Mơ"), actor: "t", reason: "r")
+        #expect(try await reopened.residents.search(ResidentQuery(name: "quach mo")).items.count == 1)
+    }
+
+    @Test func buildingANewFileLeavesNothingWhenItFails() async throws {
+        let path = Self.folder().appendingPathComponent("new.sqlite").path
+        await #expect(throws: GeneratorError.self) {
+            try await SQLiteRegister.build(newFileAt: path) { register in
+                try await PopulationSeeder(store: register).run(provinceCode: "99", people: 10, seed: 1)
+            }
+        }
+        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(!FileManager.default.fileExists(atPath: path + ".partial"))
+        let count = try await SQLiteRegister.build(newFileAt: path) { register in
+            try await PopulationSeeder(store: register).run(provinceCode: "38", people: 50, seed: 1)
+        }
+        #expect(count == 50)
+        #expect(try await SQLiteRegister(path: path).residents.count() == 50)
+        await #expect(throws: SQLiteRegister.BuildError.self) {
+            try await SQLiteRegister.build(newFileAt: path) { _ in 0 }
+        }
+    }
+
+    @Test func backupRestoresTheSameResidentsAndHistory() async throws {
+        let folder = Self.folder()
+        let register = try SQLiteRegister(path: folder.appendingPathComponent("live.sqlite").path)
+        let service = RegisterService(store: register)
+        _ = try await PopulationSeeder(store: register).run(provinceCode: "38", people: 120, seed: 2)
+        _ = try await service.correct(id: 3, patch: ["religion": "Công giáo"], expectedVersion: nil, actor: "t", reason: "sửa")
+        let copyPath = folder.appendingPathComponent("copy.sqlite").path
+        try register.backup(to: copyPath)
+        let copy = try SQLiteRegister(path: copyPath)
+        #expect(try await copy.residents.count() == 120)
+        #expect(try await copy.residents.history(id: 3).map(\.version.number) == [2, 1])
+    }
+}
