@@ -1,3 +1,4 @@
+import CanCuocCore
 import Foundation
 import Hummingbird
 
@@ -17,6 +18,17 @@ enum JSONResponse {
             status: status,
             headers: [.contentType: "application/json; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// A body already written as JSON (the hand-written record writer, see ResidentJSON).
+    static func raw(_ json: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: json)))
+    }
+
+    static func record(_ record: VersionedResident) -> Response {
+        var json = ""
+        ResidentJSON.versioned(record, into: &json)
+        return raw(json)
     }
 
     static func error(_ error: APIError) -> Response {

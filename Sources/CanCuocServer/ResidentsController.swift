@@ -13,17 +13,6 @@ struct ResidentsController {
 
     var store: any RegisterStore { service.store }
 
-    struct ResidentPage: Encodable {
-        let items: [VersionedResident]
-        let page: Int
-        let perPage: Int
-        let hasMore: Bool
-
-        enum CodingKeys: String, CodingKey {
-            case items, page, perPage = "per_page", hasMore = "has_more"
-        }
-    }
-
     struct CreateRequest: Decodable {
         let reason: String
         let resident: Resident
@@ -48,11 +37,6 @@ struct ResidentsController {
         }
     }
 
-    struct History: Encodable {
-        let id: ResidentID
-        let versions: [VersionedResident]
-    }
-
     func add(to router: Router<AppRequestContext>) {
         router.get(Routes.apiResidents) { request, _ in try await search(request) }
         router.post(Routes.apiResidents) { request, context in try await create(request, context) }
@@ -70,19 +54,30 @@ struct ResidentsController {
             throw APIError.badRequest("no_criteria", "give at least one of pin, old_id, name, birth_date, commune")
         }
         let page = try await store.residents.search(query)
-        return try JSONResponse.make(ResidentPage(items: page.items, page: page.page, perPage: page.perPage, hasMore: page.hasMore))
+        var json = "{\"has_more\":\(page.hasMore),\"items\":["
+        for (index, item) in page.items.enumerated() {
+            if index > 0 { json += "," }
+            ResidentJSON.versioned(item, into: &json)
+        }
+        json += "],\"page\":\(page.page),\"per_page\":\(page.perPage)}"
+        return JSONResponse.raw(json)
     }
 
     func get(_ context: AppRequestContext) async throws -> Response {
         guard let record = try await store.residents.resident(id: try id(context)) else { throw APIError.notFound }
-        return try JSONResponse.make(record)
+        return JSONResponse.record(record)
     }
 
     func history(_ context: AppRequestContext) async throws -> Response {
         let id = try id(context)
         let versions = try await store.residents.history(id: id)
         guard !versions.isEmpty else { throw APIError.notFound }
-        return try JSONResponse.make(History(id: id, versions: versions))
+        var json = "{\"id\":\(id),\"versions\":["
+        for (index, version) in versions.enumerated() {
+            if index > 0 { json += "," }
+            ResidentJSON.versioned(version, into: &json)
+        }
+        return JSONResponse.raw(json + "]}")
     }
 
     /// The state at the end of the given day (Viet Nam time).
@@ -91,7 +86,7 @@ struct ResidentsController {
         guard let record = try await store.residents.resident(id: try id(context), asOf: date.endInstant) else {
             throw APIError(.notFound, "not_found", "the record did not exist on \(date)")
         }
-        return try JSONResponse.make(record)
+        return JSONResponse.record(record)
     }
 
     func create(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -116,7 +111,7 @@ struct ResidentsController {
         let expected = body["expected_version"] as? Int
         let record = try await service.correct(id: try id(context), patch: changes, expectedVersion: expected, actor: actor, reason: reason)
         metrics.residentsCorrected.increment()
-        return try JSONResponse.make(record)
+        return JSONResponse.record(record)
     }
 
     func reestablish(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -124,7 +119,7 @@ struct ResidentsController {
         let record = try await service.reestablishPIN(id: try id(context), sex: body.sex, birthDate: body.birthDate,
                                                       birthRegistrationProvince: body.birthRegistrationProvince,
                                                       expectedVersion: body.expectedVersion, actor: actor, reason: body.reason)
-        return try JSONResponse.make(record)
+        return JSONResponse.record(record)
     }
 
     struct HouseholdView: Encodable {
