@@ -38,6 +38,12 @@ struct ImportResidents: AsyncParsableCommand {
             bar.finish()
             printError("import: \(error.message)")
             throw ExitCode(1)
+        } catch let error as StoreError {
+            // The register changed between the check and the load (e.g. the same PIN created meanwhile):
+            // the load's transaction rolled back, nothing was imported.
+            bar.finish()
+            printError("import: \(error.message); nothing was imported")
+            throw ExitCode(1)
         }
         bar.finish()
         if let rejects, !report.rejected.isEmpty {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CanCuocCore
 import CanCuocSQLite
 import CanCuocStore
 import Foundation
@@ -34,6 +35,10 @@ struct SeedCommand: AsyncParsableCommand {
             let seconds = Date().timeIntervalSince(start)
             print("seeded \(loaded) residents of province \(province) in \(String(format: "%.1f", seconds)) s (\(Int(Double(loaded) / max(seconds, 0.001))) rows/s)")
         } catch let error as SeedError {
+            bar.finish()
+            printError("seed: \(error.description)")
+            throw ExitCode(1)
+        } catch let error as GeneratorError {
             bar.finish()
             printError("seed: \(error.description)")
             throw ExitCode(1)
