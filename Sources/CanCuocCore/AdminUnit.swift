@@ -22,8 +22,6 @@ public struct AdminUnit: Hashable, Sendable, Codable {
         self.edition = edition
     }
 
-    /// Wards and towns: urban units, where more people live.
-    public var isUrban: Bool { [.phuong, .thiTran, .quan, .thanhPho, .thiXa].contains(type) }
 }
 
 public enum AdminLevel: String, Codable, Sendable, CaseIterable {

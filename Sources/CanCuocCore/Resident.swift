@@ -93,11 +93,6 @@ public struct Resident: Codable, Sendable, Hashable {
         self.phone = phone
         self.email = email
     }
-
-    /// The commune the person is registered in (permanent residence, else current place of living).
-    public var communeRef: UnitRef? { permanentResidence?.unit ?? currentResidence?.unit }
-
-    public var isDeceased: Bool { deathDate != nil }
 }
 
 /// A place given as a unit (commune, district or province) and free text ("Bệnh viện ...", a country).

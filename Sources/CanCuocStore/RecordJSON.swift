@@ -10,13 +10,6 @@ public enum RecordJSON {
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    /// nil for nil, and for empty arrays, so that sparse records stay small.
-    public static func encodeOptional<T: Encodable>(_ value: T?) throws -> String? {
-        guard let value else { return nil }
-        if let array = value as? [Any], array.isEmpty { return nil }
-        return try encode(value)
-    }
-
     public static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970
