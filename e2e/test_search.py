@@ -3,6 +3,15 @@ import unicodedata
 
 import requests
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+
+def submit(browser, button):
+    """Clicks a submit button and waits until the browser has left the page it was on."""
+    page = browser.find_element(By.TAG_NAME, "html")
+    button.click()
+    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
 
 
 def fold(text):
@@ -24,14 +33,14 @@ def test_search_by_name_without_diacritics_then_open_the_record(server, browser)
     box = browser.find_element(By.ID, "q")
     box.send_keys(fold(person["full_name"]))
     browser.find_element(By.ID, "birth_date").send_keys(person["birth_date"])
-    browser.find_element(By.ID, "search-button").click()
+    submit(browser, browser.find_element(By.ID, "search-button"))
     rows = browser.find_elements(By.CSS_SELECTOR, "#results tbody tr")
     assert rows, "the search found nobody"
     assert any(person["pin"] in row.text for row in rows)
     # Personal data must not travel in the URL.
     assert fold(person["full_name"]).split()[0] not in browser.current_url
     link = next(row for row in rows if person["pin"] in row.text).find_element(By.TAG_NAME, "a")
-    link.click()
+    submit(browser, link)
     assert browser.find_element(By.ID, "resident-name").text == person["full_name"]
     assert person["pin"] in browser.page_source
     assert browser.find_element(By.ID, "household").is_displayed()
@@ -42,7 +51,7 @@ def test_search_by_pin(server, browser):
     person = some_resident(server)
     browser.get(server["url"] + "/residents")
     browser.find_element(By.ID, "q").send_keys(person["pin"])
-    browser.find_element(By.ID, "search-button").click()
+    submit(browser, browser.find_element(By.ID, "search-button"))
     rows = browser.find_elements(By.CSS_SELECTOR, "#results tbody tr")
     assert len(rows) == 1
     assert person["full_name"] in rows[0].text
@@ -51,7 +60,7 @@ def test_search_by_pin(server, browser):
 def test_bad_input_gets_a_clear_message(server, browser):
     browser.get(server["url"] + "/residents")
     browser.find_element(By.ID, "birth_date").send_keys("1990-02-30")
-    browser.find_element(By.ID, "search-button").click()
+    submit(browser, browser.find_element(By.ID, "search-button"))
     message = browser.find_element(By.ID, "search-message").text
     assert "does not exist" in message or "không" in message.lower()
 
@@ -59,7 +68,7 @@ def test_bad_input_gets_a_clear_message(server, browser):
 def test_nobody_found(server, browser):
     browser.get(server["url"] + "/residents")
     browser.find_element(By.ID, "q").send_keys("zzzz qqqq")
-    browser.find_element(By.ID, "search-button").click()
+    submit(browser, browser.find_element(By.ID, "search-button"))
     assert browser.find_element(By.ID, "no-results").is_displayed()
 
 
@@ -72,5 +81,6 @@ def test_history_as_of_a_date(server, browser):
     history = browser.find_element(By.ID, "history").text
     assert "Phiên bản 2" in history and "bổ sung số điện thoại" in history
     browser.find_element(By.ID, "as_of").send_keys("2020-01-01")
-    browser.find_element(By.CSS_SELECTOR, "#history button").click()
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "#history button"))
+    assert "as_of=2020-01-01" in browser.current_url
     assert "Không tìm thấy" in browser.page_source or "chưa tồn tại" in browser.page_source
