@@ -9,8 +9,11 @@ public struct AppMetrics: Sendable {
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
-        residentsCreated = registry.makeCounter(name: "cancuoc_residents_created_total", help: "Resident records created through the API")
-        residentsCorrected = registry.makeCounter(name: "cancuoc_residents_corrected_total", help: "Resident record corrections")
-        bucketWarnings = registry.makeCounter(name: "cancuoc_pin_bucket_warnings_total", help: "PIN allocations from buckets 90% used or more")
+        func counter(_ name: String, _ help: String) -> Counter {
+            registry.makeCounter(descriptor: MetricNameDescriptor(namespace: "cancuoc", metricName: name, unitName: "total", helpText: help))
+        }
+        residentsCreated = counter("residents_created", "Resident records created through the API")
+        residentsCorrected = counter("residents_corrected", "Resident record corrections")
+        bucketWarnings = counter("pin_bucket_warnings", "PIN allocations from buckets 90% used or more")
     }
 }
