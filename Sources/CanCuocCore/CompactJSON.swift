@@ -1,5 +1,3 @@
-
-
 /// Writes the nested parts of a record (links, documents, name lists) as the same JSON that
 /// `RecordJSON.encode` produces (sorted keys, nil left out), without going through `JSONEncoder`:
 /// seeding millions of records spent most of its time in the generic encoder.
@@ -12,20 +10,11 @@ public enum CompactJSON {
     }
 
     public static func links(_ links: [PersonLink]) -> String? {
-        guard !links.isEmpty else { return nil }
-        var out = "["
-        for (index, link) in links.enumerated() {
-            if index > 0 { out += "," }
-            write(link, into: &out)
-        }
-        return out + "]"
+        array(links) { link, out in write(link, into: &out) }
     }
 
     public static func documents(_ documents: [IdentityDocument]) -> String? {
-        guard !documents.isEmpty else { return nil }
-        var out = "["
-        for (index, d) in documents.enumerated() {
-            if index > 0 { out += "," }
+        array(documents) { d, out in
             out += "{"
             if let expires = d.expiresOn { out += "\"expires_on\":\"\(expires)\"," }
             out += "\"issued_by\":"
@@ -34,15 +23,19 @@ public enum CompactJSON {
             string(d.number, into: &out)
             out += "}"
         }
-        return out + "]"
     }
 
     public static func strings(_ list: [String]) -> String? {
-        guard !list.isEmpty else { return nil }
+        array(list) { item, out in string(item, into: &out) }
+    }
+
+    /// `[a,b,...]`, or nil for an empty list (the storage form leaves empty lists out).
+    static func array<T>(_ items: [T], _ write: (T, inout String) -> Void) -> String? {
+        guard !items.isEmpty else { return nil }
         var out = "["
-        for (index, item) in list.enumerated() {
+        for (index, item) in items.enumerated() {
             if index > 0 { out += "," }
-            string(item, into: &out)
+            write(item, &out)
         }
         return out + "]"
     }

@@ -48,15 +48,11 @@ struct ConsoleController {
                 return ["pin": r.pin?.digits ?? "", "name": r.fullName, "birth": r.birthDate.vietnamese, "sex": r.sex.vietnamese,
                         "address": r.permanentResidence.map { catalog.fullPath(of: $0.unit) ?? "" } ?? "", "link": Routes.resident(r.id)]
             }
-        } catch let error as APIError {
-            model["message"] = error.message
-            return pages.render("search", model, status: error.status)
-        } catch let error as PINError {
-            model["message"] = error.message
-            return pages.render("search", model, status: .badRequest)
-        } catch let error as PartialDateError {
-            model["message"] = "Ngày sinh: \(error.message)"
-            return pages.render("search", model, status: .badRequest)
+        } catch {
+            // Bad criteria are shown on the form, mapped like every other error (APIError.from).
+            guard let mapped = APIError.from(error), mapped.status.code < 500 else { throw error }
+            model["message"] = mapped.message
+            return pages.render("search", model, status: mapped.status)
         }
         return pages.render("search", model)
     }
