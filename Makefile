@@ -27,7 +27,7 @@ build:
 
 test-swift:
 	swift build --build-tests
-	swift test --skip-build
+	scripts/with-postgres.sh swift test --skip-build
 
 test-e2e:
 	swift build --product cancuoc

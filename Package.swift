@@ -17,6 +17,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .target(
@@ -37,6 +40,18 @@ let package = Package(
             ]
         ),
         .target(
+            name: "CanCuocPostgres",
+            dependencies: [
+                "CanCuocCore", "CanCuocStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                // Only for ConnectionPoolError, which PostgresClient throws when it cannot connect.
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "CanCuocServer",
             dependencies: [
                 "CanCuocCore", "CanCuocStore",
@@ -46,25 +61,28 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("Resources")]
         ),
         .executableTarget(
             name: "cancuoc",
             dependencies: [
-                "CanCuocCore", "CanCuocStore", "CanCuocSQLite", "CanCuocServer",
+                "CanCuocCore", "CanCuocStore", "CanCuocSQLite", "CanCuocPostgres", "CanCuocServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "CanCuocCoreTests", dependencies: ["CanCuocCore"]),
-        .testTarget(name: "CanCuocStoreTests", dependencies: ["CanCuocCore", "CanCuocStore", "CanCuocSQLite"]),
+        .testTarget(name: "CanCuocStoreTests", dependencies: ["CanCuocCore", "CanCuocStore", "CanCuocSQLite", "CanCuocPostgres"]),
+        .testTarget(name: "CanCuocPostgresTests", dependencies: ["CanCuocCore", "CanCuocStore", "CanCuocPostgres", .product(name: "PostgresNIO", package: "postgres-nio")]),
         .testTarget(name: "CanCuocSQLiteTests", dependencies: ["CanCuocCore", "CanCuocStore", "CanCuocSQLite", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "CanCuocServerTests",
             dependencies: [
-                "CanCuocCore", "CanCuocStore", "CanCuocSQLite", "CanCuocServer",
+                "CanCuocCore", "CanCuocStore", "CanCuocSQLite", "CanCuocPostgres", "CanCuocServer",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -131,8 +131,8 @@ public enum PartialDateError: Error, Equatable, Sendable {
 }
 
 /// Zero-padded decimal numbers (String(format:) goes through Foundation's formatter: slow in bulk).
-enum Digits {
-    static func padded(_ value: Int, _ width: Int) -> String {
+public enum Digits {
+    public static func padded(_ value: Int, _ width: Int) -> String {
         let text = String(value)
         return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }

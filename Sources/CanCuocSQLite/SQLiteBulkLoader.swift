@@ -49,7 +49,7 @@ struct SQLiteBulkLoader: BulkLoader {
                 values[0] = (firstResident + Int64(position)).databaseValue
                 values.replaceSubrange((values.count - 4)..., with: versionValues)
                 if resident.pin == nil {
-                    values[2] = try SQLitePINAllocator.allocate(SQLiteResidentStore.bucket(for: resident), in: db).pin.digits.databaseValue
+                    values[2] = try SQLitePINAllocator.allocate(PINBucket.forNewRecord(resident), in: db).pin.digits.databaseValue
                 }
                 if let index { values[ResidentRow.householdColumn] = (firstHousehold + Int64(index)).databaseValue }
                 try SQLiteResidentStore.mapConstraint { try insert.insert(values) }

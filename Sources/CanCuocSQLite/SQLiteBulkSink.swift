@@ -45,7 +45,7 @@ struct SQLiteBulkSink: BulkSink {
             guard db.changesCount == 1 else { throw StoreError.duplicatePIN(pin.digits) }
             perBucket[String(pin.digits.prefix(6)), default: 0] += 1
         } else {
-            record.pin = try SQLitePINAllocator.allocate(SQLiteResidentStore.bucket(for: record), in: db).pin
+            record.pin = try SQLitePINAllocator.allocate(PINBucket.forNewRecord(record), in: db).pin
         }
         let version = RecordVersion(number: 1, recordedAt: context.at, recordedBy: context.actor, reason: context.reason)
         try SQLiteResidentStore.mapConstraint { try insertResident.insert(ResidentRow.values(record, id: record.id, version: version)) }

@@ -23,7 +23,7 @@ struct SQLiteHouseholdStore: HouseholdStore {
         try await writer.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT \(ResidentRow.selectList) FROM residents WHERE household_id = ?
-                ORDER BY relation_to_head <> 'head', birth_year, id
+                ORDER BY CASE relation_to_head WHEN 'head' THEN 0 ELSE 1 END, birth_year, id
                 """, arguments: [id]).map(ResidentRow.decode)
         }
     }

@@ -14,7 +14,7 @@ struct SQLiteResidentStore: ResidentStore {
             if let pin = record.pin {
                 try SQLitePINAllocator.recordIssued([pin], in: db)
             } else {
-                let allocation = try SQLitePINAllocator.allocate(Self.bucket(for: record), in: db)
+                let allocation = try SQLitePINAllocator.allocate(PINBucket.forNewRecord(record), in: db)
                 record.pin = allocation.pin
                 warning = allocation.warning
             }
@@ -146,12 +146,6 @@ struct SQLiteResidentStore: ResidentStore {
     }
 
     // MARK: Helpers running inside a transaction
-
-    static func bucket(for resident: Resident) -> PINBucket {
-        let registrationProvince = resident.birthRegistrationPlace?.unit.flatMap { AdminUnitCatalog.shared.province(of: $0) }
-        let code = "0" + (registrationProvince?.code ?? resident.provinceCode)
-        return PINBucket(provinceCode: code, sex: resident.sex, birthYear: resident.birthDate.year)
-    }
 
     static func fetch(id: ResidentID, in db: Database) throws -> VersionedResident? {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT \(ResidentRow.selectList) FROM residents WHERE id = ?"), arguments: [id])

@@ -34,6 +34,7 @@ public struct APIError: Error, Sendable {
             case .invalid(let problems): return APIError(.unprocessableContent, error.code, error.message, problems: problems)
             case .bucketExhausted: return APIError(.conflict, error.code, error.message)
             case .unknownHousehold: return APIError(.unprocessableContent, error.code, error.message)
+            case .unavailable: return APIError(.serviceUnavailable, error.code, error.message)
             }
         case let error as PINError: return APIError(.badRequest, error.code, error.message)
         case let error as PartialDateError: return APIError(.badRequest, "bad_date", error.message)

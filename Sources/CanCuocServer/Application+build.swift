@@ -3,6 +3,7 @@ import CanCuocStore
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// Everything a running server needs, built by the CLI or by tests.
 public struct AppDependencies: Sendable {
@@ -10,12 +11,16 @@ public struct AppDependencies: Sendable {
     public let catalog: AdminUnitCatalog
     public let clock: @Sendable () -> Date
     public let metrics: AppMetrics
+    /// Background work that runs with the server and stops after it (the PostgreSQL pool).
+    public let services: [any Service]
 
-    public init(store: any RegisterStore, catalog: AdminUnitCatalog = .shared, clock: @escaping @Sendable () -> Date = Date.init, metrics: AppMetrics = AppMetrics()) {
+    public init(store: any RegisterStore, catalog: AdminUnitCatalog = .shared, clock: @escaping @Sendable () -> Date = Date.init,
+                metrics: AppMetrics = AppMetrics(), services: [any Service] = []) {
         self.store = store
         self.catalog = catalog
         self.clock = clock
         self.metrics = metrics
+        self.services = services
     }
 }
 
@@ -28,6 +33,7 @@ public func buildApplication(_ config: AppConfig, dependencies: AppDependencies)
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "CanCuoc"),
+        services: dependencies.services,
         logger: logger)
 }
 

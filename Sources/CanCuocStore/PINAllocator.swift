@@ -38,3 +38,13 @@ public struct PINBucketWarning: Sendable, Hashable, Codable {
         issued * 10 >= PINBucket.serialCount * 9 ? PINBucketWarning(bucket: bucket, issued: issued) : nil
     }
 }
+
+extension PINBucket {
+    /// The bucket a new record's PIN comes from: the province where the birth was registered (the
+    /// register's own province when that is unknown), the sex and the birth year.
+    public static func forNewRecord(_ resident: Resident) -> PINBucket {
+        let registrationProvince = resident.birthRegistrationPlace?.unit.flatMap { AdminUnitCatalog.shared.province(of: $0) }
+        let code = "0" + (registrationProvince?.code ?? resident.provinceCode)
+        return PINBucket(provinceCode: code, sex: resident.sex, birthYear: resident.birthDate.year)
+    }
+}

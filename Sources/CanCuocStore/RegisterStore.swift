@@ -67,6 +67,8 @@ public enum StoreError: Error, Equatable, Sendable {
     case invalid([FieldProblem])
     case bucketExhausted(String)
     case unknownHousehold(HouseholdID)
+    /// The database cannot be reached (down, restarting, failing over); the request may be retried.
+    case unavailable
 
     public var code: String {
         switch self {
@@ -77,6 +79,7 @@ public enum StoreError: Error, Equatable, Sendable {
         case .invalid: "invalid_record"
         case .bucketExhausted: "pin_bucket_exhausted"
         case .unknownHousehold: "unknown_household"
+        case .unavailable: "database_unavailable"
         }
     }
 
@@ -89,6 +92,7 @@ public enum StoreError: Error, Equatable, Sendable {
         case .invalid(let problems): problems.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
         case .bucketExhausted(let bucket): "every serial of PIN bucket \(bucket) has been issued"
         case .unknownHousehold(let id): "household \(id) does not exist"
+        case .unavailable: "the database cannot be reached at the moment; try again shortly"
         }
     }
 }

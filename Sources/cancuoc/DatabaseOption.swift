@@ -1,30 +1,46 @@
 import ArgumentParser
+import CanCuocPostgres
 import CanCuocSQLite
 import CanCuocStore
 import Foundation
+import ServiceLifecycle
 
-/// `--db`: a SQLite file path or `sqlite:PATH`; defaults to $CANCUOC_DB, then ./data/cancuoc.sqlite.
+/// `--db`: a SQLite file path, `sqlite:PATH`, or `postgres://user:password@host:port/database`;
+/// defaults to $CANCUOC_DB, then ./data/cancuoc.sqlite.
 struct DatabaseOption: ParsableArguments {
-    @Option(name: .long, help: "Database: a SQLite file path or sqlite:PATH (env CANCUOC_DB; default ./data/cancuoc.sqlite).")
+    @Option(name: .long, help: "Database: a SQLite file path, sqlite:PATH or postgres://user:password@host:port/db (env CANCUOC_DB; default ./data/cancuoc.sqlite).")
     var db: String?
 
     var location: String { db ?? ProcessInfo.processInfo.environment["CANCUOC_DB"] ?? "./data/cancuoc.sqlite" }
 
+    var isPostgres: Bool { location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") }
+
+    /// The location for messages: a PostgreSQL URL without its password.
+    var displayLocation: String { (try? PostgresLocation(url: location).description) ?? location }
+
     /// The SQLite file path when it names a file that does not exist yet.
     var newFilePath: String? {
-        guard !location.hasPrefix("postgres") else { return nil }
+        guard !isPostgres else { return nil }
         let path = location.hasPrefix("sqlite:") ? String(location.dropFirst("sqlite:".count)) : location
         return path.isEmpty || FileManager.default.fileExists(atPath: path) ? nil : path
     }
 
-    func open() throws -> any RegisterStore {
-        let location = self.location
-        if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
-            throw ValidationError("PostgreSQL is not available in this build yet; use a SQLite path")
+    /// Opens the store; a PostgreSQL pool is returned as a service for the caller's service group.
+    func openForService() async throws -> (store: any RegisterStore, services: [any Service]) {
+        if isPostgres {
+            let register = try await PostgresRegister.open(PostgresLocation(url: location))
+            return (register, [register])
         }
         let path = location.hasPrefix("sqlite:") ? String(location.dropFirst("sqlite:".count)) : location
         guard !path.isEmpty else { throw ValidationError("--db needs a file path") }
-        return try SQLiteRegister(path: path)
+        return (try SQLiteRegister(path: path), [])
+    }
+
+    /// Opens the store for a one-shot command: a PostgreSQL pool runs in the background until the process ends.
+    func open() async throws -> any RegisterStore {
+        let (store, services) = try await openForService()
+        for service in services { Task { try await service.run() } }
+        return store
     }
 }
 

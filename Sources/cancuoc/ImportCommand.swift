@@ -23,7 +23,7 @@ struct ImportResidents: AsyncParsableCommand {
             printError("import: cannot read \(file)")
             throw ExitCode(1)
         }
-        let store = try database.open()
+        let store = try await database.open()
         let bar = ProgressBar(label: "import")
         let report: ResidentImporter.Report
         do {

@@ -29,7 +29,7 @@ struct SeedCommand: AsyncParsableCommand {
                     try await PopulationSeeder(store: register).run(provinceCode: province, people: people, seed: seed, progress: progress)
                 }
             } else {
-                loaded = try await PopulationSeeder(store: try database.open()).run(provinceCode: province, people: people, seed: seed, progress: progress)
+                loaded = try await PopulationSeeder(store: try await database.open()).run(provinceCode: province, people: people, seed: seed, progress: progress)
             }
             bar.finish()
             let seconds = Date().timeIntervalSince(start)

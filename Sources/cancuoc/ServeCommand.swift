@@ -25,9 +25,9 @@ struct ServeCommand: AsyncParsableCommand {
             provinceCode: province ?? environment["CANCUOC_PROVINCE"] ?? "38")
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        let store = try database.open()
-        let app = try await buildApplication(config, dependencies: AppDependencies(store: store, metrics: AppMetrics(registry: registry)))
-        print("CanCuoc serving http://\(config.host):\(config.port) (database \(database.location))")
+        let (store, services) = try await database.openForService()
+        let app = try await buildApplication(config, dependencies: AppDependencies(store: store, metrics: AppMetrics(registry: registry), services: services))
+        print("CanCuoc serving http://\(config.host):\(config.port) (database \(database.displayLocation))")
         try await app.runService()
     }
 }

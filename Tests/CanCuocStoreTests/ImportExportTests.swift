@@ -17,8 +17,9 @@ import Testing
          "permanent_street": "Thôn 4", "province_code": "38", "old_id_number": old, "unit_edition": "2025-01"]
     }
 
-    @Test func everyBadRowIsReportedWithItsLineAndNothingIsImported() async throws {
-        let service = RegisterService(store: try Backend.sqliteMemory.open())
+    @Test(arguments: Backend.allCases)
+    func everyBadRowIsReportedWithItsLineAndNothingIsImported(backend: Backend) async throws {
+        let service = RegisterService(store: try await backend.open())
         _ = try await service.create(Fixtures.resident(pin: "038090000099", oldId: "172999999"), actor: "a", reason: "r")
         var unknownUnit = Self.good("Bad Unit"); unknownUnit["permanent_unit"] = "99999"
         var missingName = Self.good(""); missingName["full_name"] = ""
@@ -51,8 +52,9 @@ import Testing
         #expect(try await service.store.residents.count() == 1)
     }
 
-    @Test func skipInvalidLoadsTheGoodRows() async throws {
-        let service = RegisterService(store: try Backend.sqliteMemory.open())
+    @Test(arguments: Backend.allCases)
+    func skipInvalidLoadsTheGoodRows(backend: Backend) async throws {
+        let service = RegisterService(store: try await backend.open())
         let file = try Self.write([Self.good("Một", pin: "038090000001"), Self.good("Hai", birth: "1990-13-01"), Self.good("Ba")])
         let report = try await ResidentImporter(service: service).run(file: file, skipInvalid: true, actor: "t")
         #expect(report.imported == 2)
@@ -63,8 +65,9 @@ import Testing
         #expect(three.first?.resident.pin?.birthYear == 1990)
     }
 
-    @Test func badHeaderStopsTheImport() async throws {
-        let service = RegisterService(store: try Backend.sqliteMemory.open())
+    @Test(arguments: Backend.allCases)
+    func badHeaderStopsTheImport(backend: Backend) async throws {
+        let service = RegisterService(store: try await backend.open())
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).csv")
         try Data("pin,full_name,shoe_size\n".utf8).write(to: url)
         await #expect(throws: ResidentCSVError.unknownColumn("shoe_size")) {
@@ -72,8 +75,9 @@ import Testing
         }
     }
 
-    @Test func exportThenImportRoundTrips() async throws {
-        let source = try Backend.sqliteMemory.open()
+    @Test(arguments: Backend.allCases)
+    func exportThenImportRoundTrips(backend: Backend) async throws {
+        let source = try await backend.open()
         let loaded = try await PopulationSeeder(store: source).run(provinceCode: "38", people: 1_500, seed: 11)
         #expect(loaded == 1_500)
         var csv = ResidentCSV.header
@@ -85,7 +89,7 @@ import Testing
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("roundtrip-\(UUID().uuidString).csv")
         try Data(csv.utf8).write(to: url)
 
-        let target = RegisterService(store: try Backend.sqliteMemory.open())
+        let target = RegisterService(store: try await backend.open())
         let report = try await ResidentImporter(service: target).run(file: url, skipInvalid: false, actor: "t")
         #expect(report.rejected.isEmpty, "\(report.rejected.prefix(3).map(\.reason))")
         #expect(report.imported == 1_500)

@@ -8,7 +8,7 @@ import Testing
     @Test(arguments: Backend.allCases)
     func createAllocatesAPINMatchingTheRecord(backend: Backend) async throws {
         let clock = TestClock()
-        let service = RegisterService(store: try backend.open(clock: clock.function), clock: clock.function)
+        let service = RegisterService(store: try await backend.open(clock: clock.function), clock: clock.function)
         let created = try await service.create(Fixtures.resident(birth: "2003-04-15", sex: .female), actor: "officer1", reason: "khai sinh")
         let pin = try #require(created.record.resident.pin)
         #expect(pin.provinceCode == "038")
@@ -24,7 +24,7 @@ import Testing
     @Test(arguments: Backend.allCases)
     func everyChangeIsAVersionAndPastStatesReadBack(backend: Backend) async throws {
         let clock = TestClock()
-        let service = RegisterService(store: try backend.open(clock: clock.function), clock: clock.function)
+        let service = RegisterService(store: try await backend.open(clock: clock.function), clock: clock.function)
         clock.set("2021-01-05T03:00:00Z")
         let id = try await service.create(Fixtures.resident(), actor: "a", reason: "nhập dữ liệu").record.resident.id
         clock.set("2021-02-10T03:00:00Z")
@@ -47,7 +47,7 @@ import Testing
 
     @Test(arguments: Backend.allCases)
     func staleCorrectionsAndBadInputLeaveNothingWritten(backend: Backend) async throws {
-        let service = RegisterService(store: try backend.open())
+        let service = RegisterService(store: try await backend.open())
         let id = try await service.create(Fixtures.resident(), actor: "a", reason: "r").record.resident.id
         _ = try await service.correct(id: id, patch: ["religion": "Phật giáo"], expectedVersion: 1, actor: "a", reason: "r2")
         await #expect(throws: StoreError.versionConflict(expected: 1, actual: 2)) {
@@ -75,7 +75,7 @@ import Testing
 
     @Test(arguments: Backend.allCases)
     func duplicatesAreRefused(backend: Backend) async throws {
-        let service = RegisterService(store: try backend.open())
+        let service = RegisterService(store: try await backend.open())
         _ = try await service.create(Fixtures.resident(pin: "038090000001", oldId: "172000001"), actor: "a", reason: "r")
         await #expect(throws: StoreError.duplicatePIN("038090000001")) {
             try await service.create(Fixtures.resident(pin: "038090000001"), actor: "a", reason: "r")
@@ -88,7 +88,7 @@ import Testing
 
     @Test(arguments: Backend.allCases)
     func reestablishedAndDeletedPINsAreNeverReissued(backend: Backend) async throws {
-        let service = RegisterService(store: try backend.open())
+        let service = RegisterService(store: try await backend.open())
         let created = try await service.create(Fixtures.resident(birth: "1990-05-12", pin: "038090000007"), actor: "a", reason: "r").record
         let updated = try await service.reestablishPIN(id: created.resident.id, sex: .female, birthDate: nil, birthRegistrationProvince: nil,
                                                        expectedVersion: 1, actor: "a", reason: "xác định lại giới tính")
@@ -117,7 +117,7 @@ import Testing
 
     @Test(arguments: Backend.allCases)
     func searchesByEveryCriterion(backend: Backend) async throws {
-        let service = RegisterService(store: try backend.open())
+        let service = RegisterService(store: try await backend.open())
         let other = UnitRef(edition: .threeLevel, code: AdminUnitCatalog.shared.communes(under: UnitRef(edition: .threeLevel, code: "380")).first!.code)
         let a = try await service.create(Fixtures.resident("Nguyễn Văn An", birth: "1990-05-12", oldId: "172000002"), actor: "a", reason: "r").record.resident
         _ = try await service.create(Fixtures.resident("Nguyễn Thị Ánh", birth: "1990-07-01", sex: .female, commune: other), actor: "a", reason: "r")
@@ -141,7 +141,7 @@ import Testing
 
     @Test(arguments: Backend.allCases)
     func householdsListTheirMembersHeadFirst(backend: Backend) async throws {
-        let service = RegisterService(store: try backend.open())
+        let service = RegisterService(store: try await backend.open())
         let household = try await service.store.households.create(Household(provinceCode: "38", address: Address(unit: Fixtures.commune, street: "Thôn 2")))
         var child = Fixtures.resident("Lê Văn Con", birth: "2010-01-01")
         child.householdId = household.id

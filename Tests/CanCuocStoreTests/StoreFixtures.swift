@@ -1,15 +1,31 @@
 import CanCuocCore
+import CanCuocPostgres
 import CanCuocSQLite
 import CanCuocStore
 import Foundation
 
-/// The backends every contract test runs against. PostgreSQL joins this list with its issue.
+/// The backends every contract test runs against. PostgreSQL is there when the test command has
+/// started a server (CANCUOC_TEST_PG, set by `make test`); each test gets a database of its own.
 enum Backend: String, CaseIterable, Sendable {
     case sqliteMemory = "sqlite-memory"
     case sqliteFile = "sqlite-file"
+    case postgres
 
-    func open(clock: @escaping @Sendable () -> Date = Date.init) throws -> any RegisterStore {
+    static var allCases: [Backend] {
+        ProcessInfo.processInfo.environment["CANCUOC_TEST_PG"] == nil ? [.sqliteMemory, .sqliteFile] : [.sqliteMemory, .sqliteFile, .postgres]
+    }
+
+    /// The file-backed stores, where concurrency is real.
+    static var durable: [Backend] { allCases.filter { $0 != .sqliteMemory } }
+
+    func open(clock: @escaping @Sendable () -> Date = Date.init) async throws -> any RegisterStore {
         switch self {
+        case .postgres:
+            let admin = try PostgresLocation(url: ProcessInfo.processInfo.environment["CANCUOC_TEST_PG"] ?? "")
+            let register = try await PostgresRegister.open(PostgresScratchDatabase.create(admin: admin))
+            // The pool runs for the rest of the test process.
+            Task { try await register.run() }
+            return register
         case .sqliteMemory:
             return try SQLiteRegister.inMemory(clock: clock)
         case .sqliteFile:

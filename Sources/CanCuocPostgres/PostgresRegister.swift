@@ -1,0 +1,86 @@
+import CanCuocCore
+import CanCuocStore
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// The production backend: PostgreSQL through one PostgresNIO `PostgresClient` pool per process. The
+/// pool does its work in `run()`, which the process runs as a service (ServiceLifecycle).
+public final class PostgresRegister: RegisterStore, Service {
+    public let location: PostgresLocation
+    let database: PostgresDatabase
+    public let residents: any ResidentStore
+    public let households: any HouseholdStore
+    public let pins: any PINAllocator
+    public let bulk: any BulkLoader
+    public var backendName: String { "postgres" }
+
+    /// Connects once directly (so a wrong password, a server that is down or a schema from another
+    /// version fails now, with a clear message), brings the schema up to date, then makes the pool.
+    public static func open(_ location: PostgresLocation, logger: Logger = PostgresRegister.defaultLogger) async throws -> PostgresRegister {
+        do {
+            let connection = try await PostgresConnection.connect(configuration: location.connectionConfiguration(), id: 0, logger: logger)
+            do {
+                try await PostgresMigrator.migrate(on: connection, logger: logger)
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+            try await connection.close()
+        } catch let error as PostgresSchemaError {
+            throw PostgresOpenError.schema(location.description, error.description)
+        } catch {
+            throw PostgresOpenError.cannotConnect(location.description, PostgresFailure.describe(error))
+        }
+        let client = PostgresClient(configuration: location.clientConfiguration, backgroundLogger: logger)
+        return PostgresRegister(location: location, database: PostgresDatabase(client: client, logger: logger))
+    }
+
+    /// Queries never log their values: the register's data is personal.
+    public static var defaultLogger: Logger {
+        var logger = Logger(label: "cancuoc.postgres")
+        logger.logLevel = .warning
+        return logger
+    }
+
+    init(location: PostgresLocation, database: PostgresDatabase) {
+        self.location = location
+        self.database = database
+        residents = PostgresResidentStore(database: database)
+        households = PostgresHouseholdStore(database: database)
+        pins = PostgresPINAllocator(database: database)
+        bulk = PostgresBulkLoader(database: database)
+    }
+
+    /// The pool's background work; returns when the service group shuts down.
+    public func run() async throws {
+        await database.client.run()
+    }
+
+    public func ping() async throws {
+        let logger = database.logger
+        _ = try await database.read { connection in try await connection.scalar("SELECT 1", as: Int32.self, logger: logger) }
+    }
+
+    /// Runs `body` with the pool running (for commands that are not a service group: seed, import, export).
+    public func whileRunning<T: Sendable>(_ body: @Sendable (PostgresRegister) async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await self.database.client.run() }
+            defer { group.cancelAll() }
+            return try await body(self)
+        }
+    }
+}
+
+public enum PostgresOpenError: Error, CustomStringConvertible {
+    case cannotConnect(String, String)
+    case schema(String, String)
+
+    public var description: String {
+        switch self {
+        case let .cannotConnect(location, reason): "cannot open \(location): \(reason)"
+        case let .schema(location, reason): "cannot use \(location): \(reason)"
+        }
+    }
+}
