@@ -4,7 +4,7 @@ DEMO_PEOPLE ?= 100000
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: run test deps build test-swift test-e2e bench clean
+.PHONY: run test deps build test-swift test-ha test-e2e bench clean
 
 ## Build, create ./data/cancuoc.sqlite with the demo province if it is missing, serve the console.
 run: build
@@ -16,7 +16,7 @@ run: build
 	.build/release/cancuoc serve --db "$(DB)" --host $(HOST) --port $(PORT)
 
 ## Everything, from a fresh Debian machine with the Swift toolchain.
-test: deps test-swift test-e2e
+test: deps test-swift test-ha test-e2e
 
 deps:
 	@scripts/install-deps.sh
@@ -28,6 +28,11 @@ build:
 test-swift:
 	swift build --build-tests
 	scripts/with-postgres.sh swift test --skip-build
+
+## PostgreSQL system tests: failover to a synchronous standby, two servers on one database.
+test-ha:
+	swift build --product cancuoc
+	.venv/bin/pytest -q ha
 
 test-e2e:
 	swift build --product cancuoc

@@ -1,0 +1,59 @@
+"""Two `cancuoc serve` processes on one PostgreSQL behave as one: either serves any request, PINs stay
+unique under concurrent allocation through both, and a stale write loses to the first one, whichever
+server each came through. (A load balancer in front, as in docs/postgres.md, only spreads the requests.)"""
+import os
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+
+from conftest import ROOT, Server, free_port, psql, resident, url
+
+import requests
+
+
+def test_two_servers_one_database(workdir):
+    folder = str(workdir / "cluster")
+    port = free_port()
+    subprocess.run([os.path.join(ROOT, "scripts/pg-cluster.sh"), "start", folder, str(port), "fast"], check=True)
+    servers = []
+    try:
+        psql(port, "CREATE DATABASE register")
+        servers = [Server(url(port, "register")), Server(url(port, "register"))]
+
+        # 400 new records, alternating servers, 8 at a time, all from one PIN bucket.
+        def create(number):
+            server = servers[number % 2]
+            response = requests.post(server.base + "/api/v1/residents", timeout=30,
+                                     json={"reason": "two servers", "resident": resident(f"Thôn {number}")})
+            assert response.status_code == 201, response.text
+            record = response.json()["resident"]
+            return record["id"], record["pin"]
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            created = list(pool.map(create, range(400)))
+        pins = [pin for _, pin in created]
+        assert len(set(pins)) == 400
+        assert all(pin.startswith("038303") for pin in pins)
+        # Each record reads back through the server that did not write it.
+        for number, (record_id, pin) in enumerate(created[:50]):
+            other = servers[(number + 1) % 2]
+            assert requests.get(f"{other.base}/api/v1/residents/{record_id}", timeout=5).json()["resident"]["pin"] == pin
+        assert psql(port, "SELECT issued FROM pin_buckets WHERE prefix = '038303'", database="register") == [["400"]]
+
+        # Ten corrections of the same version at once through both servers: one wins, nine get 409.
+        record_id = created[0][0]
+
+        def correct(number):
+            server = servers[number % 2]
+            return requests.patch(f"{server.base}/api/v1/residents/{record_id}", timeout=30,
+                                  json={"reason": "sửa số điện thoại", "expected_version": 1, "changes": {"phone": f"09120000{number:02d}"}}).status_code
+
+        with ThreadPoolExecutor(max_workers=10) as pool:
+            statuses = sorted(pool.map(correct, range(10)))
+        assert statuses == [200] + [409] * 9
+        history = requests.get(f"{servers[1].base}/api/v1/residents/{record_id}/history", timeout=5).json()
+        versions = [item["version"]["number"] for item in history["versions"]]
+        assert versions == [2, 1]
+    finally:
+        for server in servers:
+            server.stop()
+        subprocess.run([os.path.join(ROOT, "scripts/pg-cluster.sh"), "stop", folder])
