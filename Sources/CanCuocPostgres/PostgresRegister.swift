@@ -23,6 +23,8 @@ public final class PostgresRegister: RegisterStore, Service {
             let connection = try await PostgresConnection.connect(configuration: location.connectionConfiguration(), id: 0, logger: logger)
             do {
                 try await PostgresMigrator.migrate(on: connection, logger: logger)
+                // Indexes an interrupted bulk load dropped come back here.
+                try await PostgresIndexes.restore(on: connection, logger: logger)
             } catch {
                 try? await connection.close()
                 throw error
