@@ -31,7 +31,7 @@ echo "the same rows with psql \\copy into the same indexed tables..." >&2
 for table in households residents issued_pins pin_buckets; do
   psql_ -d register -c "\\copy $table TO '$WORK/$table.copy'"
 done
-"$BIN" export residents --db "$(url reference)" --out /dev/null  # creates the schema (every index)
+"$BIN" export residents --db "$(url reference)" --out "$WORK/empty.csv" 2>/dev/null  # creates the schema (every index)
 t0=$(now)
 psql_ -d reference -1 -c "\\copy households FROM '$WORK/households.copy'" -c "\\copy residents FROM '$WORK/residents.copy'" \
   -c "\\copy issued_pins FROM '$WORK/issued_pins.copy'" -c "\\copy pin_buckets FROM '$WORK/pin_buckets.copy'" >/dev/null

@@ -72,6 +72,12 @@ rows+=("| PIN lookup through the API, wrk -c$CONNECTIONS | $(field "$pin_tp" rps
 rows+=("| name search through the API (full names, no marks), wrk -c4 | p50 $(field "$name" p50) ms, p95 $(field "$name" p95) ms, p99 $(field "$name" p99) ms | p95 ≤ 20 ms | |")
 rows+=("| name search through the API, wrk -c$CONNECTIONS | $(field "$name_tp" rps) req/s, p95 $(field "$name_tp" p95) ms | | $(ratio "$(field "$name_tp" rps)" "$(field "$ceiling" rps)") of the ceiling |")
 rows+=("| server resident memory after the runs (peak) | $rss_mb MB | ≤ 300 MB | |")
+kill $SERVER 2>/dev/null || true
+SERVER=
+
+echo "PostgreSQL..." >&2
+mapfile -t postgres_rows < <(PEOPLE="$PEOPLE" DURATION="$DURATION" CONNECTIONS="$CONNECTIONS" scripts/bench-postgres.sh)
+rows+=("${postgres_rows[@]}")
 
 echo
 echo "| figure | measured | reference or limit | ratio |"

@@ -17,10 +17,14 @@ struct ExportResidents: AsyncParsableCommand {
         let store = try await database.open()
         let handle: FileHandle
         if let out {
-            guard FileManager.default.createFile(atPath: out, contents: nil), let file = FileHandle(forWritingAtPath: out) else {
+            // Open an existing file in place: FileManager.createFile replaces it by renaming a new file over
+            // it, which would turn a device or a pipe (/dev/null, a FIFO) into a plain file.
+            if !FileManager.default.fileExists(atPath: out) { _ = FileManager.default.createFile(atPath: out, contents: nil) }
+            guard let file = FileHandle(forWritingAtPath: out) else {
                 printError("export: cannot write \(out)")
                 throw ExitCode(1)
             }
+            try? file.truncate(atOffset: 0)
             handle = file
         } else {
             handle = FileHandle.standardOutput

@@ -3,6 +3,10 @@ import Testing
 
 /// The command-line contract scripts depend on, checked on the built binary.
 @Suite struct CommandLineTests {
+    enum ResidentCSVHeader {
+        static let prefix = "pin,"
+    }
+
     static var binary: URL {
         // Tests run from .build/<config>/CanCuocPackageTests.xctest; the tool is built beside it.
         var url = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
@@ -55,6 +59,29 @@ import Testing
         #expect(mismatch.status == 2)
         #expect(mismatch.stderr.contains("female"))
         #expect(try Self.run(["pin", "validate", "038193001234", "--birth-year", "1994"]).status == 2)
+    }
+
+    /// `--out` writes into what is there: an existing file is truncated, a pipe stays a pipe
+    /// (a rename over it would have turned /dev/null into a plain file once).
+    @Test func exportWritesIntoAnExistingFileOrPipe() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cancuoc-export-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let db = folder.appendingPathComponent("r.sqlite").path
+        #expect(try Self.run(["seed", "--people", "30", "--db", db]).status == 0)
+        let file = folder.appendingPathComponent("out.csv").path
+        try Data(String(repeating: "old content\n", count: 10_000).utf8).write(to: URL(fileURLWithPath: file))
+        #expect(try Self.run(["export", "residents", "--db", db, "--out", file]).status == 0)
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(text.hasPrefix(ResidentCSVHeader.prefix) && !text.contains("old content"))
+        #expect(text.split(separator: "\n").count == 31)
+
+        let fifo = folder.appendingPathComponent("pipe").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let reader = Task.detached { FileHandle(forReadingAtPath: fifo)?.readDataToEndOfFile() ?? Data() }
+        #expect(try Self.run(["export", "residents", "--db", db, "--out", fifo]).status == 0)
+        let piped = String(decoding: await reader.value, as: UTF8.self)
+        #expect(piped == text)
+        #expect(try FileManager.default.attributesOfItem(atPath: fifo)[.type] as? FileAttributeType != .typeRegular)
     }
 
     @Test func unitsListPrintsTheSubtreeValidOnADate() throws {
