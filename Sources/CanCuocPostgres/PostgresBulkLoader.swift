@@ -83,8 +83,11 @@ struct PostgresBulkLoader: BulkLoader {
             try await connection.query("SET maintenance_work_mem = '256MB'", logger: logger)
             try await PostgresIndexes.restore(on: connection, logger: logger)
             try await connection.query("RESET maintenance_work_mem", logger: logger)
-            try await connection.query("ANALYZE households", logger: logger)
-            try await connection.query("ANALYZE residents", logger: logger)
+            // Statistics for the planner, and the visibility map and hint bits set once now rather than
+            // by the first readers (which would write while they serve officers).
+            try await connection.query("VACUUM (ANALYZE) households", logger: logger)
+            try await connection.query("VACUUM (ANALYZE) residents", logger: logger)
+            try await connection.query("VACUUM (ANALYZE) issued_pins", logger: logger)
         }
         return try result.get()
     }
