@@ -31,38 +31,64 @@ struct PostgresDatabase: Sendable {
         }
     }
 
-    final class Lease: Sendable {
+    /// One request's race between its work and the lease deadline: whichever ends first resumes the caller.
+    final class Race<T: Sendable>: Sendable {
         let taken = Atomic<Bool>(false)
+        private let state = Mutex<(continuation: CheckedContinuation<T, any Error>?, timer: Task<Void, Never>?)>((nil, nil))
+
+        init(_ continuation: CheckedContinuation<T, any Error>) {
+            state.withLock { $0.continuation = continuation }
+        }
+
+        func setTimer(_ timer: Task<Void, Never>) {
+            let finished = state.withLock { state in
+                state.timer = timer
+                return state.continuation == nil
+            }
+            if finished { timer.cancel() }
+        }
+
+        func finish(_ result: Result<T, any Error>) {
+            let (continuation, timer) = state.withLock { state in
+                defer { state = (nil, nil) }
+                return (state.continuation, state.timer)
+            }
+            timer?.cancel()
+            continuation?.resume(with: result)
+        }
     }
 
     /// Runs `body` on a pooled connection; gives up with `unavailable` if none comes within `leaseTimeout`
-    /// (the body itself, once it has its connection, may run as long as it needs).
+    /// (the body itself, once it has its connection, may run as long as it needs). The caller is resumed at
+    /// the deadline without waiting for the pool to notice the cancelled request.
     func withLease<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        let lease = Lease()
         let client = client, timeout = leaseTimeout
+        let work = Mutex<Task<Void, Never>?>(nil)
         do {
-            return try await withThrowingTaskGroup(of: T?.self) { group in
-                group.addTask {
-                    try await client.withConnection { connection in
-                        lease.taken.store(true, ordering: .relaxed)
-                        return try await body(connection)
+            return try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+                    let race = Race(continuation)
+                    let task = Task {
+                        do {
+                            let value = try await client.withConnection { connection in
+                                race.taken.store(true, ordering: .relaxed)
+                                return try await body(connection)
+                            }
+                            race.finish(.success(value))
+                        } catch {
+                            race.finish(.failure(error))
+                        }
                     }
+                    work.withLock { $0 = task }
+                    race.setTimer(Task {
+                        try? await Task.sleep(for: timeout)
+                        guard !Task.isCancelled, !race.taken.load(ordering: .relaxed) else { return }
+                        task.cancel()
+                        race.finish(.failure(StoreError.unavailable))
+                    })
                 }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return nil
-                }
-                while let next = try await group.next() {
-                    if let value = next {
-                        group.cancelAll()
-                        return value
-                    }
-                    if !lease.taken.load(ordering: .relaxed) {
-                        group.cancelAll()
-                        throw StoreError.unavailable
-                    }
-                }
-                throw StoreError.unavailable
+            } onCancel: {
+                work.withLock { $0 }?.cancel()
             }
         } catch {
             throw PostgresFailure.map(error)
