@@ -77,14 +77,9 @@ struct PostgresRegisterTests {
         let register = PostgresRegister(location: down, database: database)
         let pool = Task { try await register.run() }
         defer { pool.cancel() }
-        // Without the deadline a request waits for the pool, which gives up only after 15 s of failed
-        // connection attempts. With it, each call ends after 0.5 s, plus whatever a loaded test machine
-        // adds (the whole suite shares two cores): well under 12 s.
-        for _ in 0..<2 {
-            let start = ContinuousClock.now
-            await #expect(throws: StoreError.unavailable) { _ = try await register.residents.resident(id: 1) }
-            #expect(ContinuousClock.now - start < .seconds(12))
-        }
+        // How soon it fails is measured against a real server process in ha/test_lost_connection.py:
+        // inside this test process the whole suite shares two cores and timings mean little.
+        await #expect(throws: StoreError.unavailable) { _ = try await register.residents.resident(id: 1) }
         await #expect(throws: StoreError.unavailable) { try await register.ping() }
     }
 
