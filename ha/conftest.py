@@ -1,5 +1,6 @@
 """Helpers for the PostgreSQL system tests: throwaway clusters and replication pairs on loopback
 (scripts/pg-cluster.sh, scripts/pg-replication.sh) and real `cancuoc serve` processes."""
+import glob
 import os
 import pathlib
 import shutil
@@ -28,6 +29,13 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def pg_ctl(data_directory, *arguments):
+    """Runs Debian's pg_ctl on a cluster, as its owner (scripts/pg-env.sh does the same for the scripts)."""
+    binary = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda path: int(path.split("/")[4]))[-1] + "/pg_ctl"
+    owner = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
+    subprocess.run(owner + [binary, "-D", data_directory, *arguments], check=True, stdout=subprocess.DEVNULL)
 
 
 def url(port, database):

@@ -5,7 +5,7 @@ import subprocess
 import threading
 import time
 
-from conftest import ROOT, Server, free_port, psql, resident, url
+from conftest import ROOT, Server, free_port, pg_ctl, psql, resident, url
 
 import requests
 
@@ -51,9 +51,7 @@ def test_every_acknowledged_write_survives_failover(workdir):
         time.sleep(1.5)  # writes keep coming and fail: none of them may be acknowledged and lost
         stop.set()
 
-        pg_ctl = subprocess.run("ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1", shell=True, capture_output=True, text=True).stdout.strip() + "/pg_ctl"
-        owner = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
-        subprocess.run(owner + [pg_ctl, "-D", os.path.join(folder, "standby/data"), "-w", "promote"], check=True, stdout=subprocess.DEVNULL)
+        pg_ctl(os.path.join(folder, "standby/data"), "-w", "promote")
         promoted_at = time.monotonic()
         old_server, server = server, Server(url(standby, "register"))
         probe = server.base + "/api/v1/residents"

@@ -4,15 +4,9 @@ import os
 import subprocess
 import time
 
-from conftest import ROOT, Server, free_port, psql, resident, url
+from conftest import ROOT, Server, free_port, pg_ctl, psql, resident, url
 
 import requests
-
-
-def pg_ctl(folder, *arguments):
-    binary = subprocess.run("ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1", shell=True, capture_output=True, text=True).stdout.strip() + "/pg_ctl"
-    owner = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
-    subprocess.run(owner + [binary, "-D", os.path.join(folder, "data"), *arguments], check=True, stdout=subprocess.DEVNULL)
 
 
 def test_requests_fail_with_503_while_the_database_is_down_and_recover(workdir):
@@ -27,18 +21,17 @@ def test_requests_fail_with_503_while_the_database_is_down_and_recover(workdir):
         assert created.status_code == 201
         record_id = created.json()["resident"]["id"]
 
-        pg_ctl(folder, "-m", "fast", "-w", "stop")
+        pg_ctl(os.path.join(folder, "data"), "-m", "fast", "-w", "stop")
+        # The server answers within its 5 s connection deadline; a client giving up after 8 s (a Timeout
+        # error, failing the test) means the request hung in the pool, which retries for 15 s.
         for path in (f"/api/v1/residents/{record_id}", "/healthz"):
-            start = time.monotonic()
-            response = requests.get(server.base + path, timeout=30)
-            took = time.monotonic() - start
+            response = requests.get(server.base + path, timeout=8)
             assert response.status_code == 503, response.text
-            assert took < 8, f"{path} took {took:.1f} s"
         failed = requests.post(server.base + "/api/v1/residents", timeout=30, json={"reason": "trong sự cố", "resident": resident("Thôn 2")})
         assert failed.status_code == 503
         assert failed.json()["error"]["code"] == "database_unavailable"
 
-        pg_ctl(folder, "-l", os.path.join(folder, "server.log"), "-w", "start")
+        pg_ctl(os.path.join(folder, "data"), "-l", os.path.join(folder, "server.log"), "-w", "start")
         deadline = time.monotonic() + 60
         while requests.get(f"{server.base}/api/v1/residents/{record_id}", timeout=30).status_code != 200:
             assert time.monotonic() < deadline, "the pool did not recover"

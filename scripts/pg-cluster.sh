@@ -5,13 +5,9 @@
 # "fast" turns durability off (fsync, full-page writes): for tests only.
 # PostgreSQL refuses to run as root, so under root the cluster belongs to the postgres user.
 set -euo pipefail
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+. "$(dirname "$0")/pg-env.sh"
 command=$1
 dir=$(realpath -m "$2")
-
-as_owner() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
 
 case "$command" in
   start)

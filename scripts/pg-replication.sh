@@ -7,13 +7,9 @@
 # See docs/postgres.md for the same setup on real machines.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+. "$(dirname "$0")/pg-env.sh"
 command=$1
 dir=$(realpath -m "$2")
-
-as_owner() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
 
 case "$command" in
   start)

@@ -115,7 +115,7 @@ struct PostgresBulkLoader: BulkLoader {
             let start = after
             let page = try await database.read { connection in
                 try await connection.all(PostgresQuery(unsafeSQL: "SELECT \(PostgresResidentRow.selectList) FROM residents r WHERE r.id > $1 ORDER BY r.id LIMIT \(pageSize)",
-                                                       binds: PostgresHouseholdStore.bind(start)), logger: logger) { try PostgresResidentRow.decode($0).resident }
+                                                       binds: .single(start)), logger: logger) { try PostgresResidentRow.decode($0).resident }
             }
             guard let last = page.last else { return }
             try body(page)

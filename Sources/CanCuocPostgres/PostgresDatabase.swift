@@ -22,12 +22,13 @@ struct PostgresDatabase: Sendable {
         }
     }
 
-    /// Runs a prepared statement (hot lookups) and returns its first row.
-    func first<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> Statement.Row? where Statement.Row: Sendable {
+    /// Runs a prepared statement (hot lookups) and returns its rows, at most `limit`.
+    func rows<Statement: PostgresPreparedStatement>(_ statement: Statement, limit: Int = .max) async throws -> [Statement.Row] where Statement.Row: Sendable {
         let logger = logger
         return try await withLease { connection in
-            for try await row in try await connection.execute(statement, logger: logger) { return row }
-            return nil
+            var rows: [Statement.Row] = []
+            for try await row in try await connection.execute(statement, logger: logger) where rows.count < limit { rows.append(row) }
+            return rows
         }
     }
 

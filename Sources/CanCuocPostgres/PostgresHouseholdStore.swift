@@ -32,13 +32,7 @@ struct PostgresHouseholdStore: HouseholdStore {
             try await connection.all(PostgresQuery(unsafeSQL: """
                 SELECT \(PostgresResidentRow.selectList) FROM residents r WHERE r.household_id = $1
                 ORDER BY CASE r.relation_to_head WHEN 'head' THEN 0 ELSE 1 END, r.birth_year, r.id
-                """, binds: Self.bind(id)), logger: database.logger, PostgresResidentRow.decode)
+                """, binds: .single(id)), logger: database.logger, PostgresResidentRow.decode)
         }
-    }
-
-    static func bind(_ id: Int64) -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 1)
-        bindings.append(id)
-        return bindings
     }
 }

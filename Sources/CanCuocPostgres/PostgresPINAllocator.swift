@@ -72,13 +72,10 @@ struct PostgresPINAllocator: PINAllocator {
         let digits = unsorted.sorted()
         guard !digits.isEmpty else { return }
         if digits.count > 1_000 {
-            do {
-                try await PostgresBulkWriter.copy(table: "issued_pins", columns: ["pin"], count: digits.count, on: connection, logger: logger) { index, buffer in
-                    buffer.writeString(digits[index])
-                    buffer.writeInteger(UInt8(ascii: "\n"))
-                }
-            } catch {
-                throw PostgresFailure.map(error)
+            // A PIN issued before fails the COPY; PostgresDatabase turns that into `duplicatePIN`.
+            try await PostgresBulkWriter.copy(table: "issued_pins", columns: ["pin"], count: digits.count, on: connection, logger: logger) { index, buffer in
+                buffer.writeString(digits[index])
+                buffer.writeInteger(UInt8(ascii: "\n"))
             }
         } else {
             let inserted = Set(try await connection.all("INSERT INTO issued_pins(pin) SELECT unnest(\(digits)::text[]) ON CONFLICT DO NOTHING RETURNING pin", logger: logger) {

@@ -64,15 +64,6 @@ public final class PostgresRegister: RegisterStore, Service {
         let logger = database.logger
         _ = try await database.read { connection in try await connection.scalar("SELECT 1", as: Int32.self, logger: logger) }
     }
-
-    /// Runs `body` with the pool running (for commands that are not a service group: seed, import, export).
-    public func whileRunning<T: Sendable>(_ body: @Sendable (PostgresRegister) async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await self.database.client.run() }
-            defer { group.cancelAll() }
-            return try await body(self)
-        }
-    }
 }
 
 public enum PostgresOpenError: Error, CustomStringConvertible {

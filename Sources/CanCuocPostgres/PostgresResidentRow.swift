@@ -64,7 +64,7 @@ enum PostgresResidentRow {
     }
 
     static func decode(_ row: PostgresRow) throws -> VersionedResident {
-        let cells = PostgresRandomAccessRow(row)
+        let cells = Array(row)  // by position; PostgresRandomAccessRow would hash every column name per row
         return try ResidentColumns.decode { index in
             let cell = cells[index]
             guard cell.bytes != nil else { return .null }

@@ -72,11 +72,11 @@ struct PostgresResidentStore: ResidentStore {
     }
 
     func resident(id: ResidentID) async throws -> VersionedResident? {
-        try await database.first(ResidentByID(id: id))
+        try await database.rows(ResidentByID(key: id), limit: 1).first
     }
 
     func resident(pin: PIN) async throws -> VersionedResident? {
-        try await database.first(ResidentByPIN(pin: pin.digits))
+        try await database.rows(ResidentByPIN(key: pin.digits), limit: 1).first
     }
 
     func history(id: ResidentID) async throws -> [VersionedResident] {
@@ -126,13 +126,11 @@ struct PostgresResidentStore: ResidentStore {
         // The two hot single-key searches go through prepared statements.
         if query.page == 1, query.nameWords.isEmpty, query.birthDate == nil, query.communes == nil {
             if let pin = query.pin, query.oldIdNumber == nil {
-                let found = try await database.first(ResidentByPIN(pin: pin.digits))
-                return Page(items: found.map { [$0] } ?? [], page: 1, perPage: query.perPage, hasMore: false)
+                let found = try await database.rows(ResidentByPIN(key: pin.digits), limit: 1)
+                return Page(items: found, page: 1, perPage: query.perPage, hasMore: false)
             }
             if let old = query.oldIdNumber, query.pin == nil {
-                let found = try await database.read { connection in
-                    try await connection.all(PostgresQuery(unsafeSQL: ResidentByOldID.sql + " LIMIT \(query.perPage + 1)", binds: Self.binds([old])), logger: logger, PostgresResidentRow.decode)
-                }
+                let found = try await database.rows(ResidentsByOldID(key: old), limit: query.perPage + 1)
                 return Page(items: Array(found.prefix(query.perPage)), page: 1, perPage: query.perPage, hasMore: found.count > query.perPage)
             }
         }
@@ -167,15 +165,9 @@ struct PostgresResidentStore: ResidentStore {
 
     // MARK: Steps inside a transaction
 
-    static func binds(_ texts: [String]) -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: texts.count)
-        for text in texts { bindings.append(text) }
-        return bindings
-    }
-
     func fetch(id: ResidentID, lock: Bool, on connection: PostgresConnection) async throws -> VersionedResident? {
         let sql = "SELECT \(PostgresResidentRow.selectList) FROM residents r WHERE r.id = $1" + (lock ? " FOR UPDATE" : "")
-        return try await connection.all(PostgresQuery(unsafeSQL: sql, binds: PostgresHouseholdStore.bind(id)), logger: logger, PostgresResidentRow.decode).first
+        return try await connection.all(PostgresQuery(unsafeSQL: sql, binds: .single(id)), logger: logger, PostgresResidentRow.decode).first
     }
 
     func current(id: ResidentID, expectedVersion: Int, on connection: PostgresConnection) async throws -> VersionedResident {
