@@ -14,6 +14,8 @@ public final class PostgresRegister: RegisterStore, Service {
     public let households: any HouseholdStore
     public let pins: any PINAllocator
     public let bulk: any BulkLoader
+    public let accounts: any AccountStore
+    public let audit: any AuditStore
     public var backendName: String { "postgres" }
 
     /// Connects once directly (so a wrong password, a server that is down or a schema from another
@@ -53,6 +55,8 @@ public final class PostgresRegister: RegisterStore, Service {
         households = PostgresHouseholdStore(database: database)
         pins = PostgresPINAllocator(database: database)
         bulk = PostgresBulkLoader(database: database)
+        accounts = PostgresAccountStore(database: database)
+        audit = PostgresAuditStore(database: database)
     }
 
     /// The pool's background work; returns when the service group shuts down.

@@ -1,3 +1,4 @@
+import CanCuocStore
 import GRDB
 
 /// The schema, as an ordered list of migrations. A migration is never edited once it has landed:
@@ -98,6 +99,78 @@ enum SQLiteMigrations {
                 ) WITHOUT ROWID;
                 """)
             try SQLiteIndexes.create(in: db)
+        }
+        migrator.registerMigration("2026-11-29-accounts-audit") { db in
+            // Times are whole microseconds since 1970 (as in the PostgreSQL schema), so both backends
+            // hash and compare audit entries alike.
+            try db.execute(sql: """
+                CREATE TABLE accounts (
+                    id INTEGER PRIMARY KEY,
+                    username TEXT NOT NULL UNIQUE,
+                    display_name TEXT NOT NULL,
+                    role TEXT NOT NULL,
+                    unit TEXT NOT NULL,
+                    password_hash TEXT NOT NULL,
+                    totp_secret BLOB,
+                    must_change_password INTEGER NOT NULL,
+                    disabled INTEGER NOT NULL DEFAULT 0,
+                    failed_sign_ins INTEGER NOT NULL DEFAULT 0,
+                    locked_until INTEGER,
+                    created_at INTEGER NOT NULL
+                );
+                CREATE TABLE sessions (
+                    token_hash TEXT PRIMARY KEY,
+                    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                    csrf_token TEXT NOT NULL,
+                    second_factor_done INTEGER NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX sessions_by_account ON sessions(account_id);
+                CREATE TABLE api_tokens (
+                    id INTEGER PRIMARY KEY,
+                    account_id INTEGER NOT NULL REFERENCES accounts(id),
+                    token_hash TEXT NOT NULL UNIQUE,
+                    scopes TEXT NOT NULL,
+                    label TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    revoked_at INTEGER,
+                    rate_limit INTEGER NOT NULL
+                );
+                CREATE TABLE token_usage (
+                    token_id INTEGER NOT NULL,
+                    window INTEGER NOT NULL,
+                    count INTEGER NOT NULL,
+                    PRIMARY KEY (token_id, window)
+                ) WITHOUT ROWID;
+                CREATE TABLE audit_entries (
+                    seq INTEGER PRIMARY KEY,
+                    time_us INTEGER NOT NULL,
+                    actor TEXT NOT NULL,
+                    role TEXT NOT NULL,
+                    unit TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    target TEXT NOT NULL,
+                    purpose TEXT NOT NULL,
+                    client TEXT NOT NULL,
+                    request_id TEXT NOT NULL,
+                    outcome TEXT NOT NULL,
+                    prev_hash TEXT NOT NULL,
+                    hash TEXT NOT NULL
+                );
+                CREATE INDEX audit_by_target ON audit_entries(target, seq) WHERE target <> '';
+                CREATE INDEX audit_by_actor ON audit_entries(actor, seq);
+                CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, hash TEXT NOT NULL);
+                INSERT INTO audit_head VALUES (1, 0, '\(AuditHead.genesis.hash)');
+                CREATE TABLE audit_checkpoints (
+                    seq INTEGER PRIMARY KEY,
+                    hash TEXT NOT NULL,
+                    time_us INTEGER NOT NULL,
+                    signature BLOB NOT NULL
+                );
+                CREATE TABLE server_keys (name TEXT PRIMARY KEY, sealed BLOB NOT NULL) WITHOUT ROWID;
+                """)
         }
         return migrator
     }

@@ -11,6 +11,8 @@ public final class SQLiteRegister: RegisterStore {
     public let households: any HouseholdStore
     public let pins: any PINAllocator
     public let bulk: any BulkLoader
+    public let accounts: any AccountStore
+    public let audit: any AuditStore
     public var backendName: String { "sqlite" }
 
     /// Opens (creating if needed) the database file at `path` and brings its schema up to date.
@@ -69,6 +71,8 @@ public final class SQLiteRegister: RegisterStore {
         households = SQLiteHouseholdStore(writer: writer)
         pins = SQLitePINAllocator(writer: writer)
         bulk = SQLiteBulkLoader(writer: writer)
+        accounts = SQLiteAccountStore(writer: writer)
+        audit = SQLiteAuditStore(writer: writer)
     }
 
     static func configuration() -> Configuration {

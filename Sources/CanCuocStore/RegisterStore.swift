@@ -6,6 +6,8 @@ public protocol RegisterStore: Sendable {
     var households: any HouseholdStore { get }
     var pins: any PINAllocator { get }
     var bulk: any BulkLoader { get }
+    var accounts: any AccountStore { get }
+    var audit: any AuditStore { get }
     /// A short name for /healthz and logs ("sqlite", "postgres").
     var backendName: String { get }
     /// Checks that the database answers.

@@ -1,0 +1,76 @@
+import CanCuocStore
+import Foundation
+import GRDB
+
+/// The audit chain in the SQLite file. SQLite runs one write transaction at a time, so reading the head
+/// and appending after it cannot interleave with another append.
+struct SQLiteAuditStore: AuditStore {
+    let writer: any DatabaseWriter
+
+    static let columns = "seq, time_us, actor, role, unit, action, target, purpose, client, request_id, outcome, prev_hash, hash"
+
+    static func entry(_ row: Row) -> AuditEntry {
+        AuditEntry(sequence: row[0], draft: AuditDraft(time: Date(microseconds: row[1]), actor: row[2], role: row[3], unit: row[4], action: row[5],
+                                                       target: row[6], purpose: row[7], clientAddress: row[8], requestID: row[9], outcome: row[10]),
+                   previousHash: row[11], hash: row[12])
+    }
+
+    func append(_ drafts: [AuditDraft], checkpoint: @escaping @Sendable (AuditHead, Int64, Date?) throws -> AuditCheckpoint?) async throws -> AuditHead {
+        try await writer.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_head WHERE id = 1") else { throw StoreError.notFound }
+            let entries = AuditChain.link(drafts, after: AuditHead(sequence: row[0], hash: row[1]))
+            let insert = try db.cachedStatement(sql: "INSERT INTO audit_entries (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            for entry in entries {
+                let d = entry.draft
+                try insert.execute(arguments: [entry.sequence, AuditChain.microseconds(d.time), d.actor, d.role, d.unit, d.action, d.target,
+                                               d.purpose, d.clientAddress, d.requestID, d.outcome, entry.previousHash, entry.hash])
+            }
+            guard let last = entries.last else { return AuditHead(sequence: row[0], hash: row[1]) }
+            let head = AuditHead(sequence: last.sequence, hash: last.hash)
+            try db.execute(sql: "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", arguments: [head.sequence, head.hash])
+            let previous = try Row.fetchOne(db, sql: "SELECT seq, time_us FROM audit_checkpoints ORDER BY seq DESC LIMIT 1")
+            if let signed = try checkpoint(head, previous?[0] ?? 0, (previous?[1] as Int64?).map(Date.init(microseconds:))) {
+                try db.execute(sql: "INSERT INTO audit_checkpoints VALUES (?, ?, ?, ?)",
+                               arguments: [signed.sequence, signed.hash, AuditChain.microseconds(signed.time), signed.signature])
+            }
+            return head
+        }
+    }
+
+    func entries(after: Int64, limit: Int) async throws -> [AuditEntry] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Self.columns) FROM audit_entries WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [after, limit]).map(Self.entry)
+        }
+    }
+
+    func checkpoints() async throws -> [AuditCheckpoint] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT seq, hash, time_us, signature FROM audit_checkpoints ORDER BY seq").map { row in
+                AuditCheckpoint(sequence: row[0], hash: row[1], time: Date(microseconds: row[2]), signature: row[3])
+            }
+        }
+    }
+
+    func entries(target: String, limit: Int) async throws -> [AuditEntry] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Self.columns) FROM audit_entries WHERE target = ? AND target <> '' ORDER BY seq DESC LIMIT ?", arguments: [target, limit]).map(Self.entry)
+        }
+    }
+
+    func entries(actor: String, limit: Int) async throws -> [AuditEntry] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Self.columns) FROM audit_entries WHERE actor = ? ORDER BY seq DESC LIMIT ?", arguments: [actor, limit]).map(Self.entry)
+        }
+    }
+
+    func sealedSigningKey() async throws -> Data? {
+        try await writer.read { db in try Data.fetchOne(db, sql: "SELECT sealed FROM server_keys WHERE name = 'audit-checkpoint'") }
+    }
+
+    func storeSigningKeyIfAbsent(_ sealed: Data) async throws -> Data {
+        try await writer.write { db in
+            try db.execute(sql: "INSERT INTO server_keys VALUES ('audit-checkpoint', ?) ON CONFLICT (name) DO NOTHING", arguments: [sealed])
+            return try Data.fetchOne(db, sql: "SELECT sealed FROM server_keys WHERE name = 'audit-checkpoint'") ?? sealed
+        }
+    }
+}

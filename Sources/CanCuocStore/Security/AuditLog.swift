@@ -1,0 +1,61 @@
+import Foundation
+
+/// Appends audit entries with group commit: callers wait until their entry is committed (nothing is
+/// returned to a user before its audit entry is stored), and every entry that arrives while one batch is
+/// being written goes into the next batch, in one transaction.
+public actor AuditLog {
+    struct Waiting {
+        let draft: AuditDraft
+        let continuation: CheckedContinuation<Void, any Error>
+    }
+
+    let store: any AuditStore
+    let signer: AuditSigner
+    let clock: @Sendable () -> Date
+    /// A checkpoint is signed after this many entries, or `checkpointInterval` after the last one.
+    let checkpointEvery: Int64
+    let checkpointInterval: TimeInterval
+    private var waiting: [Waiting] = []
+    private var flushing = false
+    /// Batches written so far (for metrics and tests).
+    public private(set) var batches = 0
+
+    public init(store: any AuditStore, signer: AuditSigner, clock: @escaping @Sendable () -> Date = Date.init,
+                checkpointEvery: Int64 = 1_000, checkpointInterval: TimeInterval = 60) {
+        self.store = store
+        self.signer = signer
+        self.clock = clock
+        self.checkpointEvery = checkpointEvery
+        self.checkpointInterval = checkpointInterval
+    }
+
+    /// Returns once the entry is committed; throws when it could not be stored.
+    public func record(_ draft: AuditDraft) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            waiting.append(Waiting(draft: draft, continuation: continuation))
+            if !flushing {
+                flushing = true
+                Task { await self.flush() }
+            }
+        }
+    }
+
+    private func flush() async {
+        while !waiting.isEmpty {
+            let batch = waiting
+            waiting = []
+            let signer = signer, every = checkpointEvery, interval = checkpointInterval, now = clock()
+            do {
+                _ = try await store.append(batch.map(\.draft)) { head, lastSequence, lastTime in
+                    let due = head.sequence - lastSequence >= every || lastTime.map { now.timeIntervalSince($0) >= interval } ?? true
+                    return due ? try signer.checkpoint(for: head, at: now) : nil
+                }
+                batches += 1
+                for item in batch { item.continuation.resume() }
+            } catch {
+                for item in batch { item.continuation.resume(throwing: error) }
+            }
+        }
+        flushing = false
+    }
+}
