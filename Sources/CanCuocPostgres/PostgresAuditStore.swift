@@ -94,4 +94,10 @@ struct PostgresAuditStore: AuditStore {
             return try await connection.scalar("SELECT sealed FROM server_keys WHERE name = 'audit-checkpoint'", as: Data.self, logger: logger) ?? sealed
         }
     }
+
+    func replaceSealedSigningKey(_ sealed: Data) async throws {
+        _ = try await database.write { connection in
+            try await connection.query("UPDATE server_keys SET sealed = \(sealed) WHERE name = 'audit-checkpoint'", logger: logger)
+        }
+    }
 }

@@ -120,11 +120,11 @@ struct PostgresResidentStore: ResidentStore {
     }
 
     func search(_ query: ResidentQuery) async throws -> Page<VersionedResident> {
-        if let communes = query.communes, communes.isEmpty {
+        if query.communes?.isEmpty == true || query.provinceCodes?.isEmpty == true {
             return Page(items: [], page: query.page, perPage: query.perPage, hasMore: false)
         }
         // The two hot single-key searches go through prepared statements.
-        if query.page == 1, query.nameWords.isEmpty, query.birthDate == nil, query.communes == nil {
+        if query.page == 1, query.nameWords.isEmpty, query.birthDate == nil, query.communes == nil, query.provinceCodes == nil {
             if let pin = query.pin, query.oldIdNumber == nil {
                 let found = try await database.rows(ResidentByPIN(key: pin.digits), limit: 1)
                 return Page(items: found, page: 1, perPage: query.perPage, hasMore: false)
@@ -139,6 +139,7 @@ struct PostgresResidentStore: ResidentStore {
         func parameter() -> String { "$\(binds.count)" }
         if let pin = query.pin { binds.append(pin.digits); conditions.append("r.pin = \(parameter())") }
         if let old = query.oldIdNumber { binds.append(old); conditions.append("r.old_id = \(parameter())") }
+        if let provinces = query.provinceCodes { binds.append(provinces.sorted()); conditions.append("r.province_code = ANY(\(parameter())::text[])") }
         if let groups = SearchTerms.groups(for: query) {
             // Groups of one word must all be present (@>); a group of several needs any one (&&).
             let required = groups.filter { $0.count == 1 }.map { $0[0] }

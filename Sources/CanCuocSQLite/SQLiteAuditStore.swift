@@ -73,4 +73,8 @@ struct SQLiteAuditStore: AuditStore {
             return try Data.fetchOne(db, sql: "SELECT sealed FROM server_keys WHERE name = 'audit-checkpoint'") ?? sealed
         }
     }
+
+    func replaceSealedSigningKey(_ sealed: Data) async throws {
+        try await writer.write { db in try db.execute(sql: "UPDATE server_keys SET sealed = ? WHERE name = 'audit-checkpoint'", arguments: [sealed]) }
+    }
 }

@@ -111,7 +111,7 @@ struct SQLiteResidentStore: ResidentStore {
     }
 
     func search(_ query: ResidentQuery) async throws -> Page<VersionedResident> {
-        if let communes = query.communes, communes.isEmpty {
+        if query.communes?.isEmpty == true || query.provinceCodes?.isEmpty == true {
             return Page(items: [], page: query.page, perPage: query.perPage, hasMore: false)
         }
         return try await writer.read { db in
@@ -119,6 +119,10 @@ struct SQLiteResidentStore: ResidentStore {
             var arguments: [(any DatabaseValueConvertible)?] = []
             if let pin = query.pin { conditions.append("r.pin = ?"); arguments.append(pin.digits) }
             if let old = query.oldIdNumber { conditions.append("r.old_id = ?"); arguments.append(old) }
+            if let provinces = query.provinceCodes {
+                conditions.append("r.province_code IN (" + provinces.map { _ in "?" }.joined(separator: ",") + ")")
+                arguments.append(contentsOf: provinces.sorted().map { $0 as (any DatabaseValueConvertible)? })
+            }
             var from = "residents r"
             var order = "r.id"
             if let groups = SearchTerms.groups(for: query) {

@@ -21,6 +21,10 @@ public struct APIError: Error, Sendable {
 
     static func badRequest(_ code: String, _ message: String) -> APIError { APIError(.badRequest, code, message) }
     static let notFound = APIError(.notFound, "not_found", "no such record")
+    static let unauthenticated = APIError(.unauthorized, "unauthenticated", "sign in, or send a valid bearer token")
+    static let forbidden = APIError(.forbidden, "forbidden", "your role does not allow this")
+    static let csrf = APIError(.forbidden, "csrf", "the form is out of date; reload the page and try again")
+    static let rateLimited = APIError(.tooManyRequests, "rate_limited", "too many requests with this token; slow down")
 
     /// The one mapping from errors anywhere below to what the client sees. Unknown errors become a
     /// generic 500 whose details go to the log only.
@@ -37,6 +41,8 @@ public struct APIError: Error, Sendable {
             case .unavailable: return APIError(.serviceUnavailable, error.code, error.message)
             }
         case let error as PINError: return APIError(.badRequest, error.code, error.message)
+        case let error as AccountError: return APIError(.unprocessableContent, "invalid_account", error.description)
+        case let error as JurisdictionError: return APIError(.unprocessableContent, "unknown_unit", error.description)
         case let error as PartialDateError: return APIError(.badRequest, "bad_date", error.message)
         case let error as HTTPError:
             switch error.status {

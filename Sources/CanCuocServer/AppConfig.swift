@@ -9,8 +9,12 @@ public struct AppConfig: Sendable {
     /// The deployment's own province (default Thanh Hóa, 38).
     public var provinceCode: String
     public var logLevel: Logger.Level
+    /// Marks the session cookie Secure. Set it when a TLS proxy is in front; a proxy that sends
+    /// `X-Forwarded-Proto: https` gets Secure cookies either way.
+    public var secureCookies: Bool
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, provinceCode: String = "38", logLevel: Logger.Level = .info) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, provinceCode: String = "38", logLevel: Logger.Level = .info, secureCookies: Bool = false) {
+        self.secureCookies = secureCookies
         self.host = host
         self.port = port
         self.provinceCode = provinceCode

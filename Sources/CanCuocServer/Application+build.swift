@@ -11,15 +11,23 @@ public struct AppDependencies: Sendable {
     public let catalog: AdminUnitCatalog
     public let clock: @Sendable () -> Date
     public let metrics: AppMetrics
+    /// The data-encryption keys (TOTP secrets, the audit checkpoint key, later biometrics and card keys).
+    public let keys: KeyRing
+    public let access: AccessControl.Policy
+    /// False only for the benchmark's comparison run.
+    public let auditEnabled: Bool
     /// Background work that runs with the server and stops after it (the PostgreSQL pool).
     public let services: [any Service]
 
-    public init(store: any RegisterStore, catalog: AdminUnitCatalog = .shared, clock: @escaping @Sendable () -> Date = Date.init,
-                metrics: AppMetrics = AppMetrics(), services: [any Service] = []) {
+    public init(store: any RegisterStore, keys: KeyRing, catalog: AdminUnitCatalog = .shared, clock: @escaping @Sendable () -> Date = Date.init,
+                metrics: AppMetrics = AppMetrics(), access: AccessControl.Policy = .init(), auditEnabled: Bool = true, services: [any Service] = []) {
         self.store = store
+        self.keys = keys
         self.catalog = catalog
         self.clock = clock
         self.metrics = metrics
+        self.access = access
+        self.auditEnabled = auditEnabled
         self.services = services
     }
 }
@@ -40,13 +48,21 @@ public func buildApplication(_ config: AppConfig, dependencies: AppDependencies)
 public func buildRouter(_ config: AppConfig, dependencies: AppDependencies) async throws -> Router<AppRequestContext> {
     let service = RegisterService(store: dependencies.store, catalog: dependencies.catalog, clock: dependencies.clock)
     let pages = try await ConsolePages(config: config, dependencies: dependencies)
+    let d = dependencies
+    let log = d.auditEnabled ? AuditLog(store: d.store.audit, signer: try await AuditSigner.load(from: d.store.audit, keys: d.keys), clock: d.clock) : nil
+    let audit = AuditRecorder(log: log, clock: d.clock)
+    let access = AccessControl(accounts: d.store.accounts, catalog: d.catalog, keys: d.keys, clock: d.clock, policy: d.access)
+    let accounts = AccountService(accounts: d.store.accounts, catalog: d.catalog, keys: d.keys, clock: d.clock, bcryptCost: d.access.bcryptCost)
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware(pages: pages))
-    SystemController(store: dependencies.store, metrics: dependencies.metrics, catalog: dependencies.catalog).add(to: router)
-    UnitsController(catalog: dependencies.catalog, clock: dependencies.clock).add(to: router)
-    ResidentsController(service: service, catalog: dependencies.catalog, metrics: dependencies.metrics).add(to: router)
-    ConsoleController(service: service, pages: pages, catalog: dependencies.catalog, clock: dependencies.clock).add(to: router)
+    router.add(middleware: AuthMiddleware(access: access))
+    SystemController(store: d.store, metrics: d.metrics, catalog: d.catalog).add(to: router)
+    UnitsController(catalog: d.catalog, clock: d.clock).add(to: router)
+    ResidentsController(service: service, catalog: d.catalog, metrics: d.metrics, audit: audit).add(to: router)
+    ConsoleController(service: service, pages: pages, catalog: d.catalog, clock: d.clock, audit: audit).add(to: router)
+    AuthController(access: access, accounts: accounts, pages: pages, audit: audit, secureCookies: config.secureCookies).add(to: router)
+    AdminController(accounts: accounts, store: d.store, catalog: d.catalog, pages: pages, audit: audit).add(to: router)
     return router
 }

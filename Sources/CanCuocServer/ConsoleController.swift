@@ -9,16 +9,22 @@ struct ConsoleController {
     let pages: ConsolePages
     let catalog: AdminUnitCatalog
     let clock: @Sendable () -> Date
+    let audit: AuditRecorder
 
     var store: any RegisterStore { service.store }
 
     func add(to router: Router<AppRequestContext>) {
-        router.get(Routes.home) { _, _ in Response(status: .seeOther, headers: [.location: "/residents"]) }
+        router.get(Routes.home) { _, context in
+            AuthController.redirect(context.identity.map { AuthController.home(for: $0.account.role) } ?? "/signin")
+        }
         router.get(Routes.stylesheet) { _, _ in
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
                      body: .init(byteBuffer: ByteBuffer(bytes: pages.stylesheet)))
         }
-        router.get(Routes.residentSearch) { _, _ in pages.render("search", ["navSearch": true]) }
+        router.get(Routes.residentSearch) { _, context in
+            _ = try context.require(.readResidents)
+            return pages.render("search", ["navSearch": true], context: context)
+        }
         // Search criteria travel in the body, never in the URL: they are personal data.
         router.post(Routes.residentSearch) { request, context in try await search(request, context) }
         router.get(Routes.residentPage) { request, context in try await resident(request, context) }
@@ -31,6 +37,7 @@ struct ConsoleController {
     }
 
     func search(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let (register, _) = try context.register(store, for: .readResidents)
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         let form = (try? URLEncodedFormDecoder().decode(SearchForm.self, from: String(buffer: buffer))) ?? SearchForm()
         var model: [String: Any] = ["navSearch": true, "q": form.q ?? "", "birthDate": form.birth_date ?? "", "commune": form.commune ?? ""]
@@ -38,9 +45,11 @@ struct ConsoleController {
             let query = try query(from: form)
             guard !query.isEmpty else {
                 model["message"] = "Nhập họ tên, số định danh, số CMND, ngày sinh hoặc đơn vị hành chính."
-                return pages.render("search", model)
+                return pages.render("search", model, context: context)
             }
-            let page = try await store.residents.search(query)
+            let page = try await register.search(query)
+            try await audit.record("resident.search", request: request, context: context)
+            try await audit.record("resident.listed", targets: page.items.map { "resident:\($0.resident.id)" }, request: request, context: context)
             model["searched"] = true
             model["hasMore"] = page.hasMore
             model["rows"] = page.items.map { item -> [String: Any] in
@@ -52,9 +61,9 @@ struct ConsoleController {
             // Bad criteria are shown on the form, mapped like every other error (APIError.from).
             guard let mapped = APIError.from(error), mapped.status.code < 500 else { throw error }
             model["message"] = mapped.message
-            return pages.render("search", model, status: mapped.status)
+            return pages.render("search", model, context: context, status: mapped.status)
         }
-        return pages.render("search", model)
+        return pages.render("search", model, context: context)
     }
 
     /// One box for name, PIN (12 digits) or old ID (9 digits), as officers type them.
@@ -80,16 +89,17 @@ struct ConsoleController {
     }
 
     func resident(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let (register, _) = try context.register(store, for: .readResidents)
         guard let id = context.parameters.get("id", as: ResidentID.self) else { throw APIError.notFound }
         var asOf: LocalDate?
         if let text = request.uri.queryParameters.get("as_of"), !text.isEmpty {
             asOf = try LocalDate(iso: text)
         }
-        let history = try await store.residents.history(id: id)
+        let history = try await register.history(id: id)
         guard !history.isEmpty else { throw APIError.notFound }
         let record: VersionedResident
         if let asOf {
-            guard let past = try await store.residents.resident(id: id, asOf: asOf.endInstant) else {
+            guard let past = try await register.resident(id: id, asOf: asOf.endInstant) else {
                 throw APIError(.notFound, "not_found", "Hồ sơ chưa tồn tại vào ngày \(PartialDate(asOf).vietnamese).")
             }
             record = past
@@ -100,10 +110,13 @@ struct ConsoleController {
             record = current
         }
         var household: (Household, [VersionedResident])?
-        if asOf == nil, let householdId = record.resident.householdId, let found = try await store.households.household(id: householdId) {
-            household = (found, try await store.households.members(of: householdId))
+        if asOf == nil, let householdId = record.resident.householdId {
+            household = try await register.household(id: householdId)
         }
+        try await audit.record(asOf == nil ? "resident.read" : "resident.as-of", targets: ["resident:\(id)"]
+                               + (household?.1.map { "resident:\($0.resident.id)" }.filter { $0 != "resident:\(id)" } ?? []),
+                               request: request, context: context)
         let model = ResidentPageModel(record: record, history: history, household: household, asOf: asOf, catalog: catalog)
-        return pages.render("resident", model.dictionary)
+        return pages.render("resident", model.dictionary, context: context)
     }
 }

@@ -26,9 +26,27 @@ struct ConsolePages: Sendable {
                         body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
+    /// A page for a signed-in officer: the layout shows who is signed in, the links the role may use,
+    /// and sign-out forms carrying the session's CSRF token.
+    func render(_ template: String, _ model: [String: Any], context: AppRequestContext, status: HTTPResponse.Status = .ok) -> Response {
+        var model = model
+        if let identity = context.identity {
+            let permissions = identity.permissions
+            model["user"] = identity.account.displayName
+            model["roleTitle"] = identity.account.role.title
+            model["csrf"] = identity.session?.csrfToken ?? ""
+            model["canSearch"] = permissions.contains(.readResidents)
+            model["canManage"] = permissions.contains(.manageAccounts)
+            model["canAudit"] = permissions.contains(.readAudit)
+        }
+        return render(template, model, status: status)
+    }
+
     func errorPage(_ error: APIError) -> Response {
         let heading = switch error.status {
         case .notFound: "Không tìm thấy"
+        case .forbidden: "Không có quyền"
+        case .tooManyRequests: "Quá nhiều yêu cầu"
         case .badRequest, .unprocessableContent: "Dữ liệu không hợp lệ"
         default: "Đã có lỗi"
         }

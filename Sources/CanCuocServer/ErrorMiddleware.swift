@@ -21,6 +21,9 @@ struct ErrorMiddleware: RouterMiddleware {
                 apiError = APIError(.internalServerError, "internal", "internal error")
             }
             if Routes.isConsole(request.uri.path) {
+                // The console sends people where they can go on rather than showing a bare error.
+                if apiError.code == "unauthenticated" { return AuthController.redirect("/signin") }
+                if apiError.code == "password_change_required" { return AuthController.redirect("/account/password") }
                 return pages.errorPage(apiError)
             }
             return JSONResponse.error(apiError)
@@ -38,6 +41,8 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[.init("X-Frame-Options")!] = "DENY"
         response.headers[.init("Referrer-Policy")!] = "no-referrer"
+        // Personal data must not stay in shared browsers' or proxies' caches.
+        if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         return response
     }
 }

@@ -28,6 +28,7 @@ struct SystemController {
                      body: .init(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer())))
         }
         router.get(Routes.apiPIN) { request, context in
+            _ = try context.require(.verifyResidents)
             let abroad = request.uri.queryParameters.get("abroad") == "true"
             let pin = try PIN(context.parameters.get("pin") ?? "", bornAbroad: abroad, catalog: catalog)
             return try JSONResponse.make(PINDecoding(pin, catalog: catalog))

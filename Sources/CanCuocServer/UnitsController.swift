@@ -42,9 +42,19 @@ struct UnitsController {
     }
 
     func add(to router: Router<AppRequestContext>) {
-        router.get(Routes.apiUnits) { request, _ in try search(request) }
-        router.get(Routes.apiUnit) { request, context in try unit(request, context) }
-        router.get(Routes.apiUnitChildren) { request, context in try children(request, context) }
+        // Public reference data, but still for signed-in roles only: every endpoint checks its caller.
+        router.get(Routes.apiUnits) { request, context in
+            _ = try context.require(.readUnits)
+            return try search(request)
+        }
+        router.get(Routes.apiUnit) { request, context in
+            _ = try context.require(.readUnits)
+            return try unit(request, context)
+        }
+        router.get(Routes.apiUnitChildren) { request, context in
+            _ = try context.require(.readUnits)
+            return try children(request, context)
+        }
     }
 
     /// `?edition=2025-01|2025-07` or `?on=YYYY-MM-DD` picks the tree; default: today's.

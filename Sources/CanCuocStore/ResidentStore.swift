@@ -50,6 +50,8 @@ public struct ResidentQuery: Sendable, Hashable {
     public var birthDate: PartialDate?
     /// Residents whose permanent residence is in one of these communes.
     public var communes: [UnitRef]?
+    /// Only records kept by one of these provinces (a province-wide jurisdiction).
+    public var provinceCodes: Set<String>?
     public var page: Int
     public var perPage: Int
 

@@ -11,6 +11,9 @@ struct DatabaseOption: ParsableArguments {
     @Option(name: .long, help: "Database: a SQLite file path, sqlite:PATH or postgres://user:password@host:port/db (env CANCUOC_DB; default ./data/cancuoc.sqlite).")
     var db: String?
 
+    @Option(name: .long, help: "Data-encryption key file (env CANCUOC_KEYS; default: next to a SQLite file, e.g. ./data/cancuoc.keys). Created with a new key when missing.")
+    var keys: String?
+
     var location: String { db ?? ProcessInfo.processInfo.environment["CANCUOC_DB"] ?? "./data/cancuoc.sqlite" }
 
     var isPostgres: Bool { location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") }
@@ -23,6 +26,23 @@ struct DatabaseOption: ParsableArguments {
         guard !isPostgres else { return nil }
         let path = location.hasPrefix("sqlite:") ? String(location.dropFirst("sqlite:".count)) : location
         return path.isEmpty || FileManager.default.fileExists(atPath: path) ? nil : path
+    }
+
+    /// The key file's path: --keys, $CANCUOC_KEYS, or beside the SQLite file. A PostgreSQL database
+    /// needs one given explicitly (every server on it must use the same keys).
+    var keyPath: String {
+        get throws {
+            if let keys { return keys }
+            if let path = ProcessInfo.processInfo.environment["CANCUOC_KEYS"], !path.isEmpty { return path }
+            guard !isPostgres else { throw ValidationError("a PostgreSQL database needs --keys FILE (or CANCUOC_KEYS): the data-encryption key file every server shares") }
+            let path = location.hasPrefix("sqlite:") ? String(location.dropFirst("sqlite:".count)) : location
+            return URL(fileURLWithPath: path).deletingPathExtension().path + ".keys"
+        }
+    }
+
+    /// The key ring, created (one new key, file mode 0600) when the file does not exist yet.
+    func keyRing() throws -> KeyRing {
+        try KeyRing.loadOrCreate(path: try keyPath)
     }
 
     /// Opens the store; a PostgreSQL pool is returned as a service for the caller's service group.

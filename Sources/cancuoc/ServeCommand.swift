@@ -13,6 +13,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on (env CANCUOC_HOST).") var host: String?
     @Option(help: "Port (env CANCUOC_PORT).") var port: Int?
     @Option(help: "The deployment's province code (env CANCUOC_PROVINCE).") var province: String?
+    @Flag(help: "Mark the session cookie Secure (a TLS proxy is in front; env CANCUOC_SECURE_COOKIES=1).") var secureCookies = false
+    @Flag(help: "Create the demo accounts (one per role) if missing and print them.") var demoAccounts = false
+    @Flag(help: "Benchmark only: do not write the audit trail.") var withoutAudit = false
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -22,12 +25,22 @@ struct ServeCommand: AsyncParsableCommand {
                 guard let value = Int(text) else { throw ValidationError("CANCUOC_PORT must be a number") }
                 return value
             } ?? 8080,
-            provinceCode: province ?? environment["CANCUOC_PROVINCE"] ?? "38")
+            provinceCode: province ?? environment["CANCUOC_PROVINCE"] ?? "38",
+            secureCookies: secureCookies || environment["CANCUOC_SECURE_COOKIES"] == "1")
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let keys = try database.keyRing()
         let (store, services) = try await database.openForService()
-        let app = try await buildApplication(config, dependencies: AppDependencies(store: store, metrics: AppMetrics(registry: registry), services: services))
+        if demoAccounts {
+            if !services.isEmpty { for service in services { Task { try await service.run() } } }
+            try await DemoAccounts(store: store, keys: keys, provinceCode: config.provinceCode).ensureAndPrint()
+        }
+        let app = try await buildApplication(config, dependencies: AppDependencies(
+            store: store, keys: keys, metrics: AppMetrics(registry: registry), auditEnabled: !withoutAudit, services: demoAccounts ? [] : services))
         print("CanCuoc serving http://\(config.host):\(config.port) (database \(database.displayLocation))")
+        // Scripts wait for these lines: do not leave them in a buffer when stdout is a file or a pipe
+        // (fflush(nil) flushes every stream without touching the global `stdout`).
+        fflush(nil)
         try await app.runService()
     }
 }

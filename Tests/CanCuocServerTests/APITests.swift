@@ -9,11 +9,8 @@ import Testing
 
 /// The real application on an in-memory register, driven through its router.
 @Suite struct APITests {
-    static func withApp(_ test: @escaping @Sendable (any TestClientProtocol, any RegisterStore) async throws -> Void) async throws {
-        let store = try SQLiteRegister.inMemory()
-        _ = try await PopulationSeeder(store: store).run(provinceCode: "38", people: 300, seed: 5)
-        let app = try await buildApplication(AppConfig(port: 0), dependencies: AppDependencies(store: store))
-        try await app.test(.router) { client in try await test(client, store) }
+    static func withApp(_ test: @escaping @Sendable (AuthedClient, any RegisterStore) async throws -> Void) async throws {
+        try await TestApp.run(test)
     }
 
     /// The body as a JSON object ([:] when it is not one, which then fails the expectations that read it).
@@ -94,12 +91,21 @@ import Testing
             let pin = try #require(resident["pin"] as? String)
             #expect(pin.hasPrefix("0383"))
 
-            try await client.execute(uri: "/api/v1/residents?pin=\(pin)", method: .get) { response in
+            try await client.execute(uri: "/api/v1/residents/search", method: .post, headers: Self.jsonHeaders, body: try Self.body(["pin": pin])) { response in
                 let items = try #require(Self.json(response)["items"] as? [[String: Any]])
                 #expect(items.count == 1)
             }
-            try await client.execute(uri: "/api/v1/residents?name=hoang%20thi%20lan&birth_date=2003", method: .get) { response in
+            try await client.execute(uri: "/api/v1/residents/search", method: .post, headers: Self.jsonHeaders,
+                                     body: try Self.body(["name": "hoang thi lan", "birth_date": "2003"])) { response in
                 #expect((Self.json(response)["items"] as? [Any])?.count == 1)
+            }
+            try await client.execute(uri: "/api/v1/residents/\(pin)", method: .get) { response in
+                #expect((Self.json(response)["resident"] as? [String: Any])?["id"] as? Int == id)
+            }
+            // Personal data never rides in a URL's query string.
+            try await client.execute(uri: "/api/v1/residents?pin=\(pin)", method: .get) { response in
+                #expect(response.status == .badRequest)
+                #expect(Self.errorCode(response) == "personal_data_in_url")
             }
             try await client.execute(uri: "/api/v1/residents/\(id)", method: .patch, headers: Self.jsonHeaders,
                                      body: try Self.body(["reason": "bổ sung", "expected_version": 1, "changes": ["phone": "0987654321"]])) { response in
@@ -132,13 +138,17 @@ import Testing
 
     @Test func badInputGetsA4xxWithACode() async throws {
         try await Self.withApp { client, _ in
+            let search = "/api/v1/residents/search"
             let cases: [(String, HTTPRequest.Method, ByteBuffer?, HTTPResponse.Status, String)] = [
-                ("/api/v1/residents?pin=12345", .get, nil, .badRequest, "pin_length"),
-                ("/api/v1/residents?pin=03809300123X", .get, nil, .badRequest, "pin_not_digits"),
-                ("/api/v1/residents?birth_date=1990-02-30", .get, nil, .badRequest, "bad_date"),
-                ("/api/v1/residents?old_id=12", .get, nil, .badRequest, "bad_old_id"),
+                (search, .post, try Self.body(["pin": "12345"]), .badRequest, "pin_length"),
+                (search, .post, try Self.body(["pin": "03809300123X"]), .badRequest, "pin_not_digits"),
+                (search, .post, try Self.body(["birth_date": "1990-02-30"]), .badRequest, "bad_date"),
+                (search, .post, try Self.body(["old_id": "12"]), .badRequest, "bad_old_id"),
+                (search, .post, try Self.body(["name": ["x"]]), .badRequest, "bad_field"),
+                (search, .post, try Self.body(["page": 0, "name": "an"]), .badRequest, "bad_page"),
+                (search, .post, try Self.body([:]), .badRequest, "no_criteria"),
                 ("/api/v1/residents?commune=77777", .get, nil, .badRequest, "unknown_unit"),
-                ("/api/v1/residents?page=0&name=an", .get, nil, .badRequest, "bad_page"),
+                ("/api/v1/residents?name=an", .get, nil, .badRequest, "personal_data_in_url"),
                 ("/api/v1/residents", .get, nil, .badRequest, "no_criteria"),
                 ("/api/v1/residents/424242", .get, nil, .notFound, "not_found"),
                 ("/api/v1/residents/abc", .get, nil, .notFound, "not_found"),

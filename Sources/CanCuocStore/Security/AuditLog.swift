@@ -5,7 +5,7 @@ import Foundation
 /// being written goes into the next batch, in one transaction.
 public actor AuditLog {
     struct Waiting {
-        let draft: AuditDraft
+        let drafts: [AuditDraft]
         let continuation: CheckedContinuation<Void, any Error>
     }
 
@@ -31,8 +31,14 @@ public actor AuditLog {
 
     /// Returns once the entry is committed; throws when it could not be stored.
     public func record(_ draft: AuditDraft) async throws {
+        try await record([draft])
+    }
+
+    /// Returns once all the entries are committed (in one batch, in this order).
+    public func record(_ drafts: [AuditDraft]) async throws {
+        guard !drafts.isEmpty else { return }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            waiting.append(Waiting(draft: draft, continuation: continuation))
+            waiting.append(Waiting(drafts: drafts, continuation: continuation))
             if !flushing {
                 flushing = true
                 Task { await self.flush() }
@@ -46,7 +52,7 @@ public actor AuditLog {
             waiting = []
             let signer = signer, every = checkpointEvery, interval = checkpointInterval, now = clock()
             do {
-                _ = try await store.append(batch.map(\.draft)) { head, lastSequence, lastTime in
+                _ = try await store.append(batch.flatMap(\.drafts)) { head, lastSequence, lastTime in
                     let due = head.sequence - lastSequence >= every || lastTime.map { now.timeIntervalSince($0) >= interval } ?? true
                     return due ? try signer.checkpoint(for: head, at: now) : nil
                 }

@@ -20,4 +20,6 @@ public protocol AuditStore: Sendable {
     /// Stores `sealed` unless a key is already stored, and returns the stored one (two servers starting
     /// together agree on one key).
     func storeSigningKeyIfAbsent(_ sealed: Data) async throws -> Data
+    /// Replaces the stored key with the same key sealed under a newer data key (key rotation).
+    func replaceSealedSigningKey(_ sealed: Data) async throws
 }

@@ -23,17 +23,22 @@ public struct KeyRing: Sendable, CustomStringConvertible {
     public var description: String { "KeyRing(\(keys.count) keys, active \(activeID))" }
 
     /// A ring with one fresh key (tests, a new installation).
-    public static func generate(id: String = "k1") -> KeyRing {
+    public static func generate(id: String = KeyRing.newID()) -> KeyRing {
         // Cannot throw: one key, one id.
         try! KeyRing(keys: [Key(id: id, key: SymmetricKey(size: .bits256))])
     }
 
     /// The same ring with a new active key appended.
     public func rotated() -> KeyRing {
-        var number = keys.count + 1
-        while keys.contains(where: { $0.id == "k\(number)" }) { number += 1 }
+        var id = Self.newID()
+        while keys.contains(where: { $0.id == id }) { id = Self.newID() }
         // Cannot throw: the new id is unused.
-        return try! KeyRing(keys: keys + [Key(id: "k\(number)", key: SymmetricKey(size: .bits256))])
+        return try! KeyRing(keys: keys + [Key(id: id, key: SymmetricKey(size: .bits256))])
+    }
+
+    /// A random key id ("k" and 8 hex digits), so keys of different installations never share an id.
+    public static func newID() -> String {
+        "k" + String(UInt32.random(in: .min ... .max), radix: 16).leftPadded(to: 8)
     }
 
     // MARK: Sealing
@@ -107,7 +112,8 @@ public struct KeyRing: Sendable, CustomStringConvertible {
         guard FileManager.default.createFile(atPath: partial, contents: Data(fileText.utf8), attributes: [.posixPermissions: 0o600]) else {
             throw KeyRingError.unreadable(partial)
         }
-        _ = try FileManager.default.replaceItemAt(url, withItemAt: URL(fileURLWithPath: partial))
+        // rename(2) replaces the old file atomically (FileManager's replaceItemAt needs an existing target).
+        guard rename(partial, path) == 0 else { throw KeyRingError.unreadable(path) }
     }
 
     /// Loads the ring at `path`, creating it with one new key when the file does not exist.
@@ -116,6 +122,12 @@ public struct KeyRing: Sendable, CustomStringConvertible {
         let ring = generate()
         try ring.save(path: path)
         return ring
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to length: Int) -> String {
+        count >= length ? self : String(repeating: "0", count: length - count) + self
     }
 }
 

@@ -1,0 +1,31 @@
+import Foundation
+
+/// After a new key is added to the ring, re-seals every stored secret under it, so the old key can
+/// later be retired. Until this has run, the old key still opens what it sealed.
+public struct KeyRotation: Sendable {
+    let store: any RegisterStore
+    let keys: KeyRing
+
+    public init(store: any RegisterStore, keys: KeyRing) {
+        self.store = store
+        self.keys = keys
+    }
+
+    /// Returns how many secrets were re-sealed.
+    public func resealAll() async throws -> Int {
+        var count = 0
+        for var account in try await store.accounts.all() {
+            guard let sealed = account.sealedTOTPSecret, KeyRing.keyID(of: sealed) != keys.activeID else { continue }
+            let context = "totp:" + account.username
+            account.sealedTOTPSecret = try keys.seal(try keys.open(sealed, context: context), context: context)
+            try await store.accounts.update(account)
+            count += 1
+        }
+        if let sealed = try await store.audit.sealedSigningKey(), KeyRing.keyID(of: sealed) != keys.activeID {
+            let signer = try AuditSigner(sealed: sealed, keys: keys)
+            try await store.audit.replaceSealedSigningKey(try signer.sealed(with: keys))
+            count += 1
+        }
+        return count
+    }
+}
