@@ -87,7 +87,12 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CanCuocCoreTests", dependencies: ["CanCuocCore"]),
-        .testTarget(name: "CanCuocStoreTests", dependencies: ["CanCuocCore", "CanCuocStore", "CanCuocSQLite", "CanCuocPostgres"]),
+        .testTarget(name: "CanCuocStoreTests", dependencies: [
+            "CanCuocCore", "CanCuocStore", "CanCuocSQLite", "CanCuocPostgres",
+            // Raw SQL, to tamper with the audit trail behind the store's back.
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+        ]),
         .testTarget(name: "CanCuocPostgresTests", dependencies: ["CanCuocCore", "CanCuocStore", "CanCuocPostgres", .product(name: "PostgresNIO", package: "postgres-nio")]),
         .testTarget(name: "CanCuocSQLiteTests", dependencies: ["CanCuocCore", "CanCuocStore", "CanCuocSQLite", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
