@@ -100,6 +100,7 @@ let package = Package(
             dependencies: [
                 "CanCuocCore", "CanCuocStore", "CanCuocSQLite", "CanCuocPostgres", "CanCuocServer",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
             ]
         ),
         .testTarget(name: "cancuocTests", dependencies: ["cancuoc"]),

@@ -107,17 +107,13 @@ struct ResidentsController {
     /// (verification only) get the `Verification` answer.
     func get(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let key = context.parameters.get("id") ?? ""
-        let identity = try context.require(.verifyResidents)
+        let byPIN = key.count == 12 && key.allSatisfy(\.isNumber)
+        // A PIN look-up is a verification (agencies may do it); a look-up by record id is a register read.
+        let identity = try context.require(byPIN ? .verifyResidents : .readResidents)
         let full = identity.permissions.contains(.readResidents)
         let register = ScopedRegister(store: store, jurisdiction: identity.jurisdiction)
         let purpose = try Self.purpose(request, nil, identity: identity)
-        let found: VersionedResident?
-        if key.count == 12, key.allSatisfy(\.isNumber) {
-            found = try await register.resident(pin: try PIN(key, bornAbroad: true))
-        } else {
-            guard full else { throw APIError.notFound }
-            found = try await register.resident(id: try id(context))
-        }
+        let found = byPIN ? try await register.resident(pin: try PIN(key, bornAbroad: true)) : try await register.resident(id: try id(context))
         guard let record = found else {
             try await audit.record(full ? "resident.read" : "resident.verify", purpose: purpose, outcome: "not-found", request: request, context: context)
             throw APIError.notFound

@@ -46,6 +46,8 @@ public enum Routes {
     static func apiResident(_ id: ResidentID) -> String { "/api/v1/residents/\(id)" }
 
     /// Paths answered with HTML (errors there get an HTML page).
+    public static func isConsolePath(_ path: String) -> Bool { isConsole(path) }
+
     static func isConsole(_ path: String) -> Bool {
         !(path.hasPrefix("/api/") || path == "/healthz" || path == "/metrics")
     }
