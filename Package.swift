@@ -103,7 +103,7 @@ let package = Package(
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
             ]
         ),
-        .testTarget(name: "cancuocTests", dependencies: ["cancuoc"]),
+        .testTarget(name: "cancuocTests", dependencies: ["cancuoc", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )
