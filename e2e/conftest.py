@@ -1,6 +1,11 @@
 """Starts a real CanCuoc server on a seeded throwaway database and a headless Chromium for the browser tests."""
+import base64
+import hashlib
+import hmac
 import os
+import re
 import shutil
+import struct
 import socket
 import subprocess
 import tempfile
@@ -36,6 +41,17 @@ def server():
     env = dict(os.environ, SWIFT_BACKTRACE="enable=no")
     subprocess.run([binary, "seed", "--province", "38", "--people", "3000", "--seed", "77", "--db", db],
                    check=True, env=env, stdout=subprocess.DEVNULL)
+    users = {}
+    for username, role, unit in (("pc06", "province-officer", "38"), ("xa.moi", "commune-officer", "2025-01/14971")):
+        password_file = os.path.join(folder, username + ".pw")
+        with open(password_file, "w") as f:
+            f.write("mat-khau-dau-tien-1\n")
+        out = subprocess.run([binary, "user", "add", "--db", db, "--username", username, "--role", role, "--unit", unit,
+                              "--password-file", password_file], check=True, env=env, capture_output=True, text=True).stdout
+        key = re.search(r"TOTP key \(base32, for an authenticator app\): (\S+)", out)
+        users[username] = {"password": "mat-khau-dau-tien-1", "totp": key.group(1) if key else None}
+    token = subprocess.run([binary, "token", "issue", "--db", db, "--username", "pc06", "--days", "1"],
+                           check=True, env=env, capture_output=True, text=True).stdout.strip()
     port = _free_port()
     process = subprocess.Popen([binary, "serve", "--db", db, "--host", "127.0.0.1", "--port", str(port)],
                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -51,7 +67,7 @@ def server():
             process.kill()
             raise RuntimeError("the server did not start")
         time.sleep(0.2)
-    yield {"url": base, "db": db}
+    yield {"url": base, "db": db, "users": users, "api": {"Authorization": "Bearer " + token}, "binary": binary}
     process.terminate()
     process.wait(timeout=10)
     shutil.rmtree(folder, ignore_errors=True)
@@ -70,3 +86,13 @@ def browser():
     driver.implicitly_wait(5)
     yield driver
     driver.quit()
+
+
+def totp(key_base32, at=None):
+    """The current 6-digit code for an authenticator key (RFC 6238, SHA-1, 30-second steps)."""
+    key = base64.b32decode(key_base32 + "=" * (-len(key_base32) % 8))
+    counter = int((at or time.time()) // 30)
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"

@@ -3,15 +3,8 @@ import unicodedata
 
 import requests
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
 
-
-def submit(browser, button):
-    """Clicks a submit button and waits until the browser has left the page it was on."""
-    page = browser.find_element(By.TAG_NAME, "html")
-    button.click()
-    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
+from signin import ensure_signed_in, submit
 
 
 def fold(text):
@@ -21,13 +14,14 @@ def fold(text):
 
 def some_resident(server):
     # Pick a real record through the API, as an officer would know a name.
-    response = requests.get(server["url"] + "/api/v1/residents", params={"name": "nguyen", "per_page": 5})
+    response = requests.post(server["url"] + "/api/v1/residents/search", json={"name": "nguyen", "per_page": 5}, headers=server["api"])
     assert response.status_code == 200
     return response.json()["items"][0]["resident"]
 
 
 def test_search_by_name_without_diacritics_then_open_the_record(server, browser):
     person = some_resident(server)
+    ensure_signed_in(browser, server)
     browser.get(server["url"] + "/")
     assert "Tra cứu công dân" in browser.title
     box = browser.find_element(By.ID, "q")
@@ -49,6 +43,7 @@ def test_search_by_name_without_diacritics_then_open_the_record(server, browser)
 
 def test_search_by_pin(server, browser):
     person = some_resident(server)
+    ensure_signed_in(browser, server)
     browser.get(server["url"] + "/residents")
     browser.find_element(By.ID, "q").send_keys(person["pin"])
     submit(browser, browser.find_element(By.ID, "search-button"))
@@ -58,6 +53,7 @@ def test_search_by_pin(server, browser):
 
 
 def test_bad_input_gets_a_clear_message(server, browser):
+    ensure_signed_in(browser, server)
     browser.get(server["url"] + "/residents")
     browser.find_element(By.ID, "birth_date").send_keys("1990-02-30")
     submit(browser, browser.find_element(By.ID, "search-button"))
@@ -66,6 +62,7 @@ def test_bad_input_gets_a_clear_message(server, browser):
 
 
 def test_nobody_found(server, browser):
+    ensure_signed_in(browser, server)
     browser.get(server["url"] + "/residents")
     browser.find_element(By.ID, "q").send_keys("zzzz qqqq")
     submit(browser, browser.find_element(By.ID, "search-button"))
@@ -75,8 +72,9 @@ def test_nobody_found(server, browser):
 def test_history_as_of_a_date(server, browser):
     person = some_resident(server)
     corrected = requests.patch(server["url"] + f"/api/v1/residents/{person['id']}",
-                               json={"reason": "bổ sung số điện thoại", "changes": {"phone": "0900000001"}})
+                               json={"reason": "bổ sung số điện thoại", "changes": {"phone": "0900000001"}}, headers=server["api"])
     assert corrected.status_code == 200
+    ensure_signed_in(browser, server)
     browser.get(server["url"] + f"/residents/{person['id']}")
     history = browser.find_element(By.ID, "history").text
     assert "Phiên bản 2" in history and "bổ sung số điện thoại" in history
