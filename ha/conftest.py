@@ -49,14 +49,38 @@ def psql(port, sql, database="postgres"):
     return [line.split("\t") for line in out.splitlines() if line]
 
 
-class Server:
-    """A `cancuoc serve` process on a free port."""
+# One data-encryption key file for every server and command of the test run: servers on one database
+# (and on its standby, or a restored copy) must share their keys.
+KEYS = os.path.join(tempfile.mkdtemp(prefix="cancuoc-ha-keys-"), "cancuoc.keys")
 
-    def __init__(self, db):
+
+def cli(*arguments):
+    """Runs a cancuoc command and returns its standard output."""
+    return subprocess.run([binary(), *arguments], check=True, capture_output=True, text=True,
+                          env=dict(os.environ, SWIFT_BACKTRACE="enable=no")).stdout
+
+
+def officer_token(db):
+    """A bearer token of a provincial officer (created if the database has none), without a practical rate limit."""
+    try:
+        cli("user", "add", "--db", db, "--keys", KEYS, "--username", "pc06.ha", "--role", "province-officer", "--unit", "38")
+    except subprocess.CalledProcessError as error:
+        assert "already exists" in error.stderr, error.stderr
+    return cli("token", "issue", "--db", db, "--keys", KEYS, "--username", "pc06.ha", "--days", "1", "--rate-limit", "1000000").strip()
+
+
+class Server:
+    """A `cancuoc serve` process on a free port; `http` sends a provincial officer's token."""
+
+    def __init__(self, db, token=None):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        self.token = token or officer_token(db)
+        self.auth = {"Authorization": "Bearer " + self.token}
+        self.http = requests.Session()
+        self.http.headers.update(self.auth)
         env = dict(os.environ, SWIFT_BACKTRACE="enable=no")
-        self.process = subprocess.Popen([binary(), "serve", "--db", db, "--host", "127.0.0.1", "--port", str(self.port)],
+        self.process = subprocess.Popen([binary(), "serve", "--db", db, "--keys", KEYS, "--host", "127.0.0.1", "--port", str(self.port)],
                                         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.time() + 60
         while True:

@@ -20,7 +20,7 @@ def test_pg_dump_restores_the_same_residents_and_history(workdir):
         server = Server(url(port, "register"))
         # Some history: two corrections of one record.
         for version, phone in ((1, "0912000001"), (2, "0912000002")):
-            response = requests.patch(f"{server.base}/api/v1/residents/7", timeout=10,
+            response = server.http.patch(f"{server.base}/api/v1/residents/7", timeout=10,
                                       json={"reason": "cập nhật", "expected_version": version, "changes": {"phone": phone}})
             assert response.status_code == 200, response.text
         dump = str(workdir / "register.dump")
@@ -34,8 +34,8 @@ def test_pg_dump_restores_the_same_residents_and_history(workdir):
             for query in ("SELECT count(*) FROM residents", "SELECT count(*) FROM resident_versions",
                           "SELECT count(*) FROM issued_pins", "SELECT id FROM schema_migrations ORDER BY id"):
                 assert psql(port, query, database="restored") == psql(port, query, database="register"), query
-            before = requests.get(f"{server.base}/api/v1/residents/7/history", timeout=10).json()
-            after = requests.get(f"{restored.base}/api/v1/residents/7/history", timeout=10).json()
+            before = server.http.get(f"{server.base}/api/v1/residents/7/history", timeout=10).json()
+            after = restored.http.get(f"{restored.base}/api/v1/residents/7/history", timeout=10).json()
             assert [v["version"]["number"] for v in after["versions"]] == [3, 2, 1]
             assert after == before
         finally:

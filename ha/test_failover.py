@@ -5,7 +5,7 @@ import subprocess
 import threading
 import time
 
-from conftest import ROOT, Server, free_port, pg_ctl, psql, resident, url
+from conftest import KEYS, ROOT, Server, cli, free_port, pg_ctl, psql, resident, url
 
 import requests
 
@@ -25,6 +25,7 @@ def test_every_acknowledged_write_survives_failover(workdir):
         def writer(number):
             count = 0
             session = requests.Session()
+            session.headers.update(server.auth)
             while not stop.is_set():
                 tag = f"Thôn {number}-{count}"
                 count += 1
@@ -53,9 +54,10 @@ def test_every_acknowledged_write_survives_failover(workdir):
 
         pg_ctl(os.path.join(folder, "standby/data"), "-w", "promote")
         promoted_at = time.monotonic()
-        old_server, server = server, Server(url(standby, "register"))
+        # The token was replicated with everything else: the new server takes it as it is.
+        old_server, server = server, Server(url(standby, "register"), token=server.token)
         probe = server.base + "/api/v1/residents"
-        while requests.post(probe, json={"reason": "after failover", "resident": resident("Sau chuyển đổi")}, timeout=15).status_code != 201:
+        while server.http.post(probe, json={"reason": "after failover", "resident": resident("Sau chuyển đổi")}, timeout=15).status_code != 201:
             time.sleep(0.05)
         failover = time.monotonic() - killed_at
         # The writers still talking to the old server finish (their requests fail) before the checks.
@@ -76,9 +78,13 @@ def test_every_acknowledged_write_survives_failover(workdir):
             assert stored.get(tag) == (record_id, pin), f"acknowledged write {tag} is missing or different on the promoted standby"
         pins = [pin for _, pin, _ in rows]
         assert len(pins) == len(set(pins)), "a PIN was stored twice"
+        # Every acknowledged write was audited before it was acknowledged, and the chain is intact.
+        audited = {int(target.split(":")[1]) for (target,) in psql(standby, "SELECT target FROM audit_entries WHERE action = 'resident.create'", database="register")}
+        assert all(record_id in audited for record_id, _, _ in acknowledged), "an acknowledged write has no audit entry"
+        print(cli("audit", "verify", "--db", url(standby, "register"), "--keys", KEYS).strip())
         # And the server on the promoted standby reads them back.
         record_id, pin, tag = acknowledged[-1]
-        assert requests.get(f"{server.base}/api/v1/residents/{record_id}", timeout=5).json()["resident"]["pin"] == pin
+        assert server.http.get(f"{server.base}/api/v1/residents/{record_id}", timeout=5).json()["resident"]["pin"] == pin
     finally:
         if server:
             server.stop()

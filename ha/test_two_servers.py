@@ -5,9 +5,16 @@ import os
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
-from conftest import ROOT, Server, free_port, psql, resident, url
+from conftest import KEYS, ROOT, Server, cli, free_port, psql, resident, url
 
 import requests
+
+
+def write_password(folder):
+    path = os.path.join(str(folder), "password")
+    with open(path, "w") as f:
+        f.write("mat-khau-ha-2026\n")
+    return path
 
 
 def test_two_servers_one_database(workdir):
@@ -22,7 +29,7 @@ def test_two_servers_one_database(workdir):
         # 400 new records, alternating servers, 8 at a time, all from one PIN bucket.
         def create(number):
             server = servers[number % 2]
-            response = requests.post(server.base + "/api/v1/residents", timeout=30,
+            response = server.http.post(server.base + "/api/v1/residents", timeout=30,
                                      json={"reason": "two servers", "resident": resident(f"Thôn {number}")})
             assert response.status_code == 201, response.text
             record = response.json()["resident"]
@@ -36,7 +43,7 @@ def test_two_servers_one_database(workdir):
         # Each record reads back through the server that did not write it.
         for number, (record_id, pin) in enumerate(created[:50]):
             other = servers[(number + 1) % 2]
-            assert requests.get(f"{other.base}/api/v1/residents/{record_id}", timeout=5).json()["resident"]["pin"] == pin
+            assert other.http.get(f"{other.base}/api/v1/residents/{record_id}", timeout=5).json()["resident"]["pin"] == pin
         assert psql(port, "SELECT issued FROM pin_buckets WHERE prefix = '038303'", database="register") == [["400"]]
 
         # Ten corrections of the same version at once through both servers: one wins, nine get 409.
@@ -44,15 +51,37 @@ def test_two_servers_one_database(workdir):
 
         def correct(number):
             server = servers[number % 2]
-            return requests.patch(f"{server.base}/api/v1/residents/{record_id}", timeout=30,
+            return server.http.patch(f"{server.base}/api/v1/residents/{record_id}", timeout=30,
                                   json={"reason": "sửa số điện thoại", "expected_version": 1, "changes": {"phone": f"09120000{number:02d}"}}).status_code
 
         with ThreadPoolExecutor(max_workers=10) as pool:
             statuses = sorted(pool.map(correct, range(10)))
         assert statuses == [200] + [409] * 9
-        history = requests.get(f"{servers[1].base}/api/v1/residents/{record_id}/history", timeout=5).json()
+        history = servers[1].http.get(f"{servers[1].base}/api/v1/residents/{record_id}/history", timeout=5).json()
         versions = [item["version"]["number"] for item in history["versions"]]
         assert versions == [2, 1]
+
+        # Both servers appended to one audit chain: intact, one entry per creation, no sequence twice.
+        assert cli("audit", "verify", "--db", url(port, "register"), "--keys", KEYS).startswith("intact")
+        created_ids = {record_id for record_id, _ in created}
+        audited = [int(t.split(":")[1]) for (t,) in psql(port, "SELECT target FROM audit_entries WHERE action = 'resident.create'", database="register")]
+        assert sorted(audited) == sorted(created_ids)
+
+        # A session made through one server works on the other, and signing out everywhere on one ends it on both.
+        username = "xa.ha"
+        cli("user", "add", "--db", url(port, "register"), "--keys", KEYS, "--username", username, "--role", "commune-officer",
+            "--unit", "2025-01/14971", "--password-file", write_password(workdir))
+        browser = requests.Session()
+        form = browser.get(servers[0].base + "/signin").text
+        token = form.split('name="csrf" value="')[1].split('"')[0]
+        signed = browser.post(servers[0].base + "/signin", data={"csrf": token, "username": username, "password": "mat-khau-ha-2026"},
+                              allow_redirects=False)
+        assert signed.status_code == 303 and "cancuoc_session" in browser.cookies
+        page = browser.get(servers[1].base + "/account/password", allow_redirects=False)
+        assert page.status_code == 200
+        csrf = page.text.split('name="csrf" value="')[1].split('"')[0]
+        assert browser.post(servers[1].base + "/signout/everywhere", data={"csrf": csrf}, allow_redirects=False).status_code == 303
+        assert browser.get(servers[0].base + "/account/password", allow_redirects=False).headers["location"] == "/signin"
     finally:
         for server in servers:
             server.stop()

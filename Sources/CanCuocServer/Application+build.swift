@@ -49,7 +49,7 @@ public func buildRouter(_ config: AppConfig, dependencies: AppDependencies) asyn
     let service = RegisterService(store: dependencies.store, catalog: dependencies.catalog, clock: dependencies.clock)
     let pages = try await ConsolePages(config: config, dependencies: dependencies)
     let d = dependencies
-    let log = d.auditEnabled ? AuditLog(store: d.store.audit, signer: try await AuditSigner.load(from: d.store.audit, keys: d.keys), clock: d.clock) : nil
+    let log = d.auditEnabled ? AuditLog(store: d.store.audit, keys: d.keys, clock: d.clock) : nil
     let audit = AuditRecorder(log: log, clock: d.clock)
     let access = AccessControl(accounts: d.store.accounts, catalog: d.catalog, keys: d.keys, clock: d.clock, policy: d.access)
     let accounts = AccountService(accounts: d.store.accounts, catalog: d.catalog, keys: d.keys, clock: d.clock, bcryptCost: d.access.bcryptCost)

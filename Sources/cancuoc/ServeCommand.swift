@@ -1,5 +1,6 @@
 import ArgumentParser
 import CanCuocServer
+import CanCuocStore
 import Foundation
 import Hummingbird
 import Logging
@@ -31,6 +32,10 @@ struct ServeCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let keys = try database.keyRing()
         let (store, services) = try await database.openForService()
+        if services.isEmpty {
+            // The embedded database is open now: check at once that the key file opens its stored secrets.
+            _ = try await AuditSigner.load(from: store.audit, keys: keys)
+        }
         if demoAccounts {
             if !services.isEmpty { for service in services { Task { try await service.run() } } }
             try await DemoAccounts(store: store, keys: keys, provinceCode: config.provinceCode).ensureAndPrint()

@@ -10,7 +10,10 @@ public actor AuditLog {
     }
 
     let store: any AuditStore
-    let signer: AuditSigner
+    /// The checkpoint key: given, or loaded from the store with `keys` on the first write (a server's
+    /// PostgreSQL pool only runs once the server does).
+    private var signer: AuditSigner?
+    private let keys: KeyRing?
     let clock: @Sendable () -> Date
     /// A checkpoint is signed after this many entries, or `checkpointInterval` after the last one.
     let checkpointEvery: Int64
@@ -24,9 +27,28 @@ public actor AuditLog {
                 checkpointEvery: Int64 = 1_000, checkpointInterval: TimeInterval = 60) {
         self.store = store
         self.signer = signer
+        self.keys = nil
         self.clock = clock
         self.checkpointEvery = checkpointEvery
         self.checkpointInterval = checkpointInterval
+    }
+
+    public init(store: any AuditStore, keys: KeyRing, clock: @escaping @Sendable () -> Date = Date.init,
+                checkpointEvery: Int64 = 1_000, checkpointInterval: TimeInterval = 60) {
+        self.store = store
+        self.signer = nil
+        self.keys = keys
+        self.clock = clock
+        self.checkpointEvery = checkpointEvery
+        self.checkpointInterval = checkpointInterval
+    }
+
+    private func currentSigner() async throws -> AuditSigner {
+        if let signer { return signer }
+        guard let keys else { throw KeyRingError.empty }
+        let loaded = try await AuditSigner.load(from: store, keys: keys)
+        signer = loaded
+        return loaded
     }
 
     /// Returns once the entry is committed; throws when it could not be stored.
@@ -50,8 +72,9 @@ public actor AuditLog {
         while !waiting.isEmpty {
             let batch = waiting
             waiting = []
-            let signer = signer, every = checkpointEvery, interval = checkpointInterval, now = clock()
+            let every = checkpointEvery, interval = checkpointInterval, now = clock()
             do {
+                let signer = try await currentSigner()
                 _ = try await store.append(batch.flatMap(\.drafts)) { head, lastSequence, lastTime in
                     let due = head.sequence - lastSequence >= every || lastTime.map { now.timeIntervalSince($0) >= interval } ?? true
                     return due ? try signer.checkpoint(for: head, at: now) : nil
