@@ -12,8 +12,8 @@ run: build
 	  echo "Creating $(DB) with a synthetic Thanh Hóa of $(DEMO_PEOPLE) residents (DEMO_PEOPLE=3700000 for the whole province)"; \
 	  .build/release/cancuoc seed --province 38 --people $(DEMO_PEOPLE) --db "$(DB)"; \
 	fi
-	@echo "Console: http://localhost:$(PORT)  (no sign-in yet: accounts and roles arrive with the access-control work)"
-	.build/release/cancuoc serve --db "$(DB)" --host $(HOST) --port $(PORT)
+	@echo "Console: http://localhost:$(PORT)  (sign in with one of the demo accounts below)"
+	.build/release/cancuoc serve --db "$(DB)" --host $(HOST) --port $(PORT) --demo-accounts
 
 ## Everything, from a fresh Debian machine with the Swift toolchain.
 test: deps test-swift test-ha test-e2e

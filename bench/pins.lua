@@ -1,13 +1,24 @@
--- wrk: each request looks up a random PIN from bench/pins.txt (given as WRK_LIST) via the search API,
--- and the summary prints the percentiles the issue names.
+-- wrk: each request picks a random line of WRK_LIST. GET requests append it to WRK_PREFIX (a PIN in
+-- the path); with WRK_BODY_KEY set, it is POSTed to WRK_PREFIX as {"KEY": "line"} (search criteria
+-- travel in the body, never in the URL). WRK_TOKEN, when set, is sent as a bearer token. The summary
+-- prints the percentiles the issues name.
 local items = {}
-local path_prefix = os.getenv("WRK_PREFIX") or "/api/v1/residents?pin="
+local path_prefix = os.getenv("WRK_PREFIX") or "/api/v1/residents/"
 local list = os.getenv("WRK_LIST")
+local body_key = os.getenv("WRK_BODY_KEY")
+local token = os.getenv("WRK_TOKEN")
 for line in io.lines(list) do items[#items + 1] = line end
 math.randomseed(42)
+local headers = {}
+if token and token ~= "" then headers["Authorization"] = "Bearer " .. token end
 
 request = function()
-  return wrk.format("GET", path_prefix .. items[math.random(#items)])
+  local item = items[math.random(#items)]
+  if body_key and body_key ~= "" then
+    headers["Content-Type"] = "application/json"
+    return wrk.format("POST", path_prefix, headers, '{"' .. body_key .. '":"' .. item .. '"}')
+  end
+  return wrk.format("GET", path_prefix .. item, headers)
 end
 
 done = function(summary, latency, requests)

@@ -111,6 +111,11 @@ struct PostgresAccountStore: AccountStore {
         }
     }
 
+    func sessionAndAccount(tokenHash: String) async throws -> (Session, Account)? {
+        guard let session = try await session(tokenHash: tokenHash), let account = try await account(id: session.accountID) else { return nil }
+        return (session, account)
+    }
+
     func completeSecondFactor(tokenHash: String) async throws {
         _ = try await database.write { connection in
             try await connection.query("UPDATE sessions SET second_factor_done = true WHERE token_hash = \(tokenHash)", logger: logger)
@@ -162,6 +167,34 @@ struct PostgresAccountStore: AccountStore {
         }
     }
 
+    func tokenAndOwner(tokenHash: String) async throws -> (APIToken, Account)? {
+        try await database.read { connection in
+            try await connection.all(PostgresQuery(unsafeSQL: """
+                SELECT \(Self.qualified(Self.tokenColumns, "t")), \(Self.qualified(Self.accountColumns, "a"))
+                FROM api_tokens t JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = $1
+                """, binds: .single(tokenHash)), logger: logger) { row in
+                let c = Array(row)
+                let token = APIToken(id: try c[0].decode(Int64.self), accountID: try c[1].decode(Int64.self), tokenHash: try c[2].decode(String.self),
+                                     scopes: APIToken.scopes(text: try c[3].decode(String.self)), label: try c[4].decode(String.self),
+                                     createdAt: Date(microseconds: try c[5].decode(Int64.self)), expiresAt: Date(microseconds: try c[6].decode(Int64.self)),
+                                     revokedAt: try c[7].decode(Int64?.self).map(Date.init(microseconds:)), rateLimit: try c[8].decode(Int.self))
+                guard let role = Role(rawValue: try c[12].decode(String.self)), let unit = UnitRef(text: try c[13].decode(String.self)) else {
+                    throw AccountError.invalid("account of token \(token.id) has an unknown role or unit")
+                }
+                let account = Account(id: try c[9].decode(Int64.self), username: try c[10].decode(String.self), displayName: try c[11].decode(String.self),
+                                      role: role, unit: unit, passwordHash: try c[14].decode(String.self), sealedTOTPSecret: try c[15].decode(Data?.self),
+                                      mustChangePassword: try c[16].decode(Bool.self), disabled: try c[17].decode(Bool.self),
+                                      failedSignIns: try c[18].decode(Int.self), lockedUntil: try c[19].decode(Int64?.self).map(Date.init(microseconds:)),
+                                      createdAt: Date(microseconds: try c[20].decode(Int64.self)))
+                return (token, account)
+            }.first
+        }
+    }
+
+    static func qualified(_ columns: String, _ alias: String) -> String {
+        columns.split(separator: ",").map { alias + "." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+    }
+
     func tokens(accountID: AccountID?) async throws -> [APIToken] {
         try await database.read { connection in
             if let accountID {
@@ -179,12 +212,12 @@ struct PostgresAccountStore: AccountStore {
         }
     }
 
-    func countRequest(tokenID: TokenID, window: Int64) async throws -> Int {
+    func addRequests(tokenID: TokenID, window: Int64, count: Int) async throws -> Int {
         try await database.write { connection in
             try await connection.query("DELETE FROM token_usage WHERE token_id = \(tokenID) AND window_start < \(window)", logger: logger)
             return try await connection.scalar("""
-                INSERT INTO token_usage VALUES (\(tokenID), \(window), 1)
-                ON CONFLICT (token_id, window_start) DO UPDATE SET count = token_usage.count + 1 RETURNING count
+                INSERT INTO token_usage VALUES (\(tokenID), \(window), \(count))
+                ON CONFLICT (token_id, window_start) DO UPDATE SET count = token_usage.count + excluded.count RETURNING count
                 """, as: Int.self, logger: logger) ?? 0
         }
     }

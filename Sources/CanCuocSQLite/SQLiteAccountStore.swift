@@ -9,16 +9,23 @@ struct SQLiteAccountStore: AccountStore {
 
     static let accountColumns = "id, username, display_name, role, unit, password_hash, totp_secret, must_change_password, disabled, failed_sign_ins, locked_until, created_at"
 
-    static func account(_ row: Row) throws -> Account {
-        let unitText: String = row["unit"]
-        guard let role = Role(rawValue: row["role"]), let unit = UnitRef(text: unitText) else {
-            throw AccountError.invalid("account row \(row["id"] as Int64) has an unknown role or unit")
+    /// An account from `accountColumns`, read by position from `offset` on (joined rows put it after
+    /// another table's columns).
+    static func account(_ row: Row, offset: Int = 0) throws -> Account {
+        let id: Int64 = row[offset]
+        let roleText: String = row[offset + 3], unitText: String = row[offset + 4]
+        guard let role = Role(rawValue: roleText), let unit = UnitRef(text: unitText) else {
+            throw AccountError.invalid("account row \(id) has an unknown role or unit")
         }
-        return Account(id: row["id"], username: row["username"], displayName: row["display_name"], role: role, unit: unit,
-                       passwordHash: row["password_hash"], sealedTOTPSecret: row["totp_secret"],
-                       mustChangePassword: row["must_change_password"], disabled: row["disabled"],
-                       failedSignIns: row["failed_sign_ins"], lockedUntil: (row["locked_until"] as Int64?).map(Date.init(microseconds:)),
-                       createdAt: Date(microseconds: row["created_at"]))
+        return Account(id: id, username: row[offset + 1], displayName: row[offset + 2], role: role, unit: unit,
+                       passwordHash: row[offset + 5], sealedTOTPSecret: row[offset + 6],
+                       mustChangePassword: row[offset + 7], disabled: row[offset + 8], failedSignIns: row[offset + 9],
+                       lockedUntil: (row[offset + 10] as Int64?).map(Date.init(microseconds:)), createdAt: Date(microseconds: row[offset + 11]))
+    }
+
+    /// `columns` with each name prefixed by a table alias.
+    static func qualified(_ columns: String, _ alias: String) -> String {
+        columns.split(separator: ",").map { alias + "." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
     }
 
     static func us(_ date: Date) -> Int64 { AuditChain.microseconds(date) }
@@ -42,15 +49,15 @@ struct SQLiteAccountStore: AccountStore {
     }
 
     func account(id: AccountID) async throws -> Account? {
-        try await writer.read { db in try Row.fetchOne(db, sql: "SELECT \(Self.accountColumns) FROM accounts WHERE id = ?", arguments: [id]).map(Self.account) }
+        try await writer.read { db in try Row.fetchOne(db, sql: "SELECT \(Self.accountColumns) FROM accounts WHERE id = ?", arguments: [id]).map { try Self.account($0) } }
     }
 
     func account(username: String) async throws -> Account? {
-        try await writer.read { db in try Row.fetchOne(db, sql: "SELECT \(Self.accountColumns) FROM accounts WHERE username = ?", arguments: [username]).map(Self.account) }
+        try await writer.read { db in try Row.fetchOne(db, sql: "SELECT \(Self.accountColumns) FROM accounts WHERE username = ?", arguments: [username]).map { try Self.account($0) } }
     }
 
     func all() async throws -> [Account] {
-        try await writer.read { db in try Row.fetchAll(db, sql: "SELECT \(Self.accountColumns) FROM accounts ORDER BY username").map(Self.account) }
+        try await writer.read { db in try Row.fetchAll(db, sql: "SELECT \(Self.accountColumns) FROM accounts ORDER BY username").map { try Self.account($0) } }
     }
 
     func update(_ account: Account) async throws {
@@ -71,7 +78,7 @@ struct SQLiteAccountStore: AccountStore {
                        locked_until = CASE WHEN failed_sign_ins + 1 >= ? THEN ? ELSE locked_until END
                 WHERE id = ?
                 """, arguments: [limit, Self.us(now.addingTimeInterval(lockFor)), id])
-            return try Row.fetchOne(db, sql: "SELECT \(Self.accountColumns) FROM accounts WHERE id = ?", arguments: [id]).map(Self.account)
+            return try Row.fetchOne(db, sql: "SELECT \(Self.accountColumns) FROM accounts WHERE id = ?", arguments: [id]).map { try Self.account($0) }
         }
     }
 
@@ -96,6 +103,18 @@ struct SQLiteAccountStore: AccountStore {
                 Session(tokenHash: row[0], accountID: row[1], csrfToken: row[2], secondFactorDone: row[3],
                         createdAt: Date(microseconds: row[4]), expiresAt: Date(microseconds: row[5]))
             }
+        }
+    }
+
+    func sessionAndAccount(tokenHash: String) async throws -> (Session, Account)? {
+        try await writer.read { db in
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT \(Self.qualified(Self.accountColumns, "a")), s.csrf_token, s.second_factor_done, s.created_at, s.expires_at
+                FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ?
+                """), arguments: [tokenHash]) else { return nil }
+            let account = try Self.account(row)
+            return (Session(tokenHash: tokenHash, accountID: account.id, csrfToken: row[12], secondFactorDone: row[13],
+                            createdAt: Date(microseconds: row[14]), expiresAt: Date(microseconds: row[15])), account)
         }
     }
 
@@ -139,6 +158,16 @@ struct SQLiteAccountStore: AccountStore {
         try await writer.read { db in try Row.fetchOne(db, sql: "SELECT \(Self.tokenColumns) FROM api_tokens WHERE token_hash = ?", arguments: [tokenHash]).map(Self.token) }
     }
 
+    func tokenAndOwner(tokenHash: String) async throws -> (APIToken, Account)? {
+        try await writer.read { db in
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT \(Self.qualified(Self.tokenColumns, "t")), \(Self.qualified(Self.accountColumns, "a"))
+                FROM api_tokens t JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = ?
+                """), arguments: [tokenHash]) else { return nil }
+            return (Self.token(row), try Self.account(row, offset: 9))
+        }
+    }
+
     func tokens(accountID: AccountID?) async throws -> [APIToken] {
         try await writer.read { db in
             if let accountID {
@@ -156,12 +185,12 @@ struct SQLiteAccountStore: AccountStore {
         }
     }
 
-    func countRequest(tokenID: TokenID, window: Int64) async throws -> Int {
+    func addRequests(tokenID: TokenID, window: Int64, count: Int) async throws -> Int {
         try await writer.write { db in
             try db.execute(sql: "DELETE FROM token_usage WHERE token_id = ? AND window < ?", arguments: [tokenID, window])
             return try Int.fetchOne(db, sql: """
-                INSERT INTO token_usage VALUES (?, ?, 1) ON CONFLICT (token_id, window) DO UPDATE SET count = count + 1 RETURNING count
-                """, arguments: [tokenID, window]) ?? 0
+                INSERT INTO token_usage VALUES (?, ?, ?) ON CONFLICT (token_id, window) DO UPDATE SET count = count + excluded.count RETURNING count
+                """, arguments: [tokenID, window, count]) ?? 0
         }
     }
 }

@@ -14,7 +14,6 @@ public struct AccessControl: Sendable {
         public var lockFor: TimeInterval = 15 * 60
         /// A session ends this long after sign-in (one working shift).
         public var sessionLifetime: TimeInterval = 10 * 3600
-        public var tokenRequestsPerMinute = 600
         /// bcrypt cost; tests lower it.
         public var bcryptCost: UInt8 = 12
 
@@ -27,6 +26,7 @@ public struct AccessControl: Sendable {
     let clock: @Sendable () -> Date
     public let policy: Policy
     private let jurisdictions = JurisdictionCache()
+    private let rateLimiter: TokenRateLimiter
     /// A bcrypt hash of a random password, checked against when the username is unknown.
     private let decoyHash: String
 
@@ -37,6 +37,7 @@ public struct AccessControl: Sendable {
         self.clock = clock
         self.policy = policy
         decoyHash = Bcrypt.hash(SecretToken.make(), cost: policy.bcryptCost)
+        rateLimiter = TokenRateLimiter(accounts: accounts)
     }
 
     func jurisdiction(of account: Account) throws -> Jurisdiction {
@@ -57,18 +58,16 @@ public struct AccessControl: Sendable {
     /// A bearer token: known, not expired or revoked, its owner enabled, and under its rate limit.
     public func identity(bearer secret: String) async throws -> TokenCheck {
         let now = clock()
-        guard let token = try await accounts.token(tokenHash: SecretToken.hash(secret)), token.isUsable(at: now),
-              let account = try await accounts.account(id: token.accountID), !account.disabled else { return .invalid }
-        let window = Int64(now.timeIntervalSince1970 / 60)
-        let count = try await accounts.countRequest(tokenID: token.id, window: window)
-        guard count <= token.rateLimit else { return .rateLimited }
+        guard let (token, account) = try await accounts.tokenAndOwner(tokenHash: SecretToken.hash(secret)), token.isUsable(at: now),
+              !account.disabled else { return .invalid }
+        guard await rateLimiter.admit(token, at: now) else { return .rateLimited }
         return .valid(Identity(account: account, jurisdiction: try jurisdiction(of: account), credential: .token(token)))
     }
 
     /// A session cookie: the identity when every factor is done, else the pending session.
     public func identity(sessionCookie secret: String) async throws -> (Identity?, Session?) {
-        guard let session = try await accounts.session(tokenHash: SecretToken.hash(secret)), session.expiresAt > clock(),
-              let account = try await accounts.account(id: session.accountID), !account.disabled, account.role.signsInOnWeb else { return (nil, nil) }
+        guard let (session, account) = try await accounts.sessionAndAccount(tokenHash: SecretToken.hash(secret)), session.expiresAt > clock(),
+              !account.disabled, account.role.signsInOnWeb else { return (nil, nil) }
         guard session.secondFactorDone else { return (nil, session) }
         return (Identity(account: account, jurisdiction: try jurisdiction(of: account), credential: .session(session)), session)
     }

@@ -153,7 +153,7 @@ struct TokenRevoke: AsyncParsableCommand {
 }
 
 struct AuditCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "audit", abstract: "The audit trail.", subcommands: [AuditVerify.self])
+    static let configuration = CommandConfiguration(commandName: "audit", abstract: "The audit trail.", subcommands: [AuditVerify.self, AuditFill.self])
 }
 
 struct AuditVerify: AsyncParsableCommand {
@@ -177,6 +177,31 @@ struct AuditVerify: AsyncParsableCommand {
             throw ExitCode(1)
         }
         print("intact: \(report.entriesChecked) entries, \(report.checkpointsChecked) signed checkpoints, \(report.unanchored) entries after the last checkpoint (\(seconds) s)")
+    }
+}
+
+/// Benchmarks and drills only: appends synthetic entries through the real chaining code.
+struct AuditFill: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "fill", abstract: "Append N synthetic entries (benchmarks and drills).", shouldDisplay: false)
+    @OptionGroup var database: DatabaseOption
+    @Option var entries: Int
+
+    func run() async throws {
+        guard entries > 0 else { throw ValidationError("--entries must be positive") }
+        let keys = try database.keyRing()
+        let store = try await database.open()
+        let log = AuditLog(store: store.audit, signer: try await AuditSigner.load(from: store.audit, keys: keys))
+        let start = Date(timeIntervalSince1970: 1_700_000_000)
+        var written = 0
+        while written < entries {
+            let count = min(10_000, entries - written)
+            try await log.record((written..<(written + count)).map { n in
+                AuditDraft(time: start.addingTimeInterval(Double(n) / 100), actor: "drill\(n % 50)", role: "commune-officer", unit: "2025-01/14971",
+                           action: "resident.read", target: "resident:\(n % 100_000 + 1)", clientAddress: "127.0.0.1", requestID: "drill-\(n)")
+            })
+            written += count
+        }
+        print("appended \(written) entries")
     }
 }
 

@@ -59,6 +59,8 @@ import Testing
         }
         for (hash, account) in [("a1", alice), ("a2", alice), ("b1", bob)] { try await store.accounts.createSession(session(hash, account)) }
         #expect(try await store.accounts.session(tokenHash: "a1") == session("a1", alice))
+        let joined = try #require(try await store.accounts.sessionAndAccount(tokenHash: "a1"))
+        #expect(joined.0 == session("a1", alice) && joined.1.username == "alice")
         try await store.accounts.completeSecondFactor(tokenHash: "a1")
         #expect(try await store.accounts.session(tokenHash: "a1")?.secondFactorDone == true)
         try await store.accounts.deleteSession(tokenHash: "a2")
@@ -77,10 +79,14 @@ import Testing
         let token = try await store.accounts.createToken(APIToken(accountID: owner, tokenHash: "h1", scopes: [.verifyResidents], label: "ngân hàng",
                                                                   createdAt: now, expiresAt: now.addingTimeInterval(86_400), rateLimit: 3))
         #expect(try await store.accounts.token(tokenHash: "h1") == token)
+        let joined = try #require(try await store.accounts.tokenAndOwner(tokenHash: "h1"))
+        let ownerAccount = try await store.accounts.account(id: owner)
+        #expect(joined.0 == token && joined.1 == ownerAccount)
+        #expect(try await store.accounts.tokenAndOwner(tokenHash: "nope") == nil)
         #expect(try await store.accounts.tokens(accountID: owner) == [token])
-        #expect(try await store.accounts.countRequest(tokenID: token.id, window: 100) == 1)
-        #expect(try await store.accounts.countRequest(tokenID: token.id, window: 100) == 2)
-        #expect(try await store.accounts.countRequest(tokenID: token.id, window: 101) == 1)
+        #expect(try await store.accounts.addRequests(tokenID: token.id, window: 100, count: 1) == 1)
+        #expect(try await store.accounts.addRequests(tokenID: token.id, window: 100, count: 5) == 6)
+        #expect(try await store.accounts.addRequests(tokenID: token.id, window: 101, count: 2) == 2)
         #expect(try await store.accounts.revokeToken(id: token.id, at: now))
         #expect(try await store.accounts.token(tokenHash: "h1")?.isUsable(at: now) == false)
         #expect(try await store.accounts.revokeToken(id: 424242, at: now) == false)

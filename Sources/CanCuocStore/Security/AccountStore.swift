@@ -18,6 +18,8 @@ public protocol AccountStore: Sendable {
 
     func createSession(_ session: Session) async throws
     func session(tokenHash: String) async throws -> Session?
+    /// The session and its account in one look-up (every console request makes it).
+    func sessionAndAccount(tokenHash: String) async throws -> (Session, Account)?
     func completeSecondFactor(tokenHash: String) async throws
     func deleteSession(tokenHash: String) async throws
     /// Signs the account out everywhere. Returns how many sessions ended.
@@ -25,12 +27,14 @@ public protocol AccountStore: Sendable {
 
     func createToken(_ token: APIToken) async throws -> APIToken
     func token(tokenHash: String) async throws -> APIToken?
+    /// The token and its owner in one look-up (every API request makes it).
+    func tokenAndOwner(tokenHash: String) async throws -> (APIToken, Account)?
     func tokens(accountID: AccountID?) async throws -> [APIToken]
     /// Marks a token revoked; false when there is no such token.
     func revokeToken(id: TokenID, at: Date) async throws -> Bool
-    /// Counts one request of the token in the minute starting at `window` and returns the count so far
-    /// (atomic across servers).
-    func countRequest(tokenID: TokenID, window: Int64) async throws -> Int
+    /// Adds `count` requests of the token to the minute `window` and returns the window's total so far
+    /// (atomic across servers). Older windows of the token are dropped.
+    func addRequests(tokenID: TokenID, window: Int64, count: Int) async throws -> Int
 }
 
 public enum AccountError: Error, Equatable, CustomStringConvertible {

@@ -5,19 +5,30 @@ import Foundation
 /// entry's hash and the entry's own fields, each written with its length so no two entries serialise alike.
 public enum AuditChain {
     public static func hash(sequence: Int64, draft: AuditDraft, previousHash: String) -> String {
-        var hasher = SHA256()
+        // One buffer, hashed once: verifying ten million entries is dominated by this function.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256)
         func field(_ text: String) {
-            let bytes = Array(text.utf8)
-            hasher.update(data: Array("\(bytes.count):".utf8))
-            hasher.update(data: bytes)
+            var text = text
+            text.withUTF8 { utf8 in
+                bytes.append(contentsOf: String(utf8.count).utf8)
+                bytes.append(UInt8(ascii: ":"))
+                bytes.append(contentsOf: utf8)
+            }
         }
         field(previousHash)
         field(String(sequence))
         field(String(microseconds(draft.time)))
-        for text in [draft.actor, draft.role, draft.unit, draft.action, draft.target, draft.purpose, draft.clientAddress, draft.requestID, draft.outcome] {
-            field(text)
-        }
-        return hex(hasher.finalize())
+        field(draft.actor)
+        field(draft.role)
+        field(draft.unit)
+        field(draft.action)
+        field(draft.target)
+        field(draft.purpose)
+        field(draft.clientAddress)
+        field(draft.requestID)
+        field(draft.outcome)
+        return hex(SHA256.hash(data: bytes))
     }
 
     /// Chains drafts after `head`.
@@ -46,10 +57,14 @@ public enum AuditChain {
     }
 
     static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        digest.map { byte in
-            let text = String(byte, radix: 16)
-            return byte < 16 ? "0" + text : text
-        }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in digest {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
