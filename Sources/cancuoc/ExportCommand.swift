@@ -15,6 +15,8 @@ struct ExportResidents: AsyncParsableCommand {
 
     func run() async throws {
         let store = try await database.open()
+        // The export is in the audit trail before any record leaves the database.
+        try await CommandAudit.record("residents.export", purpose: "all current records to \(out ?? "standard output")", store: store, database: database)
         let handle: FileHandle
         if let out {
             // Open an existing file in place: FileManager.createFile replaces it by renaming a new file over

@@ -57,6 +57,8 @@ struct ImportResidents: AsyncParsableCommand {
             printError("import: \(report.rejected.count) bad rows; nothing was imported (use --skip-invalid REJECTS.csv to load the good rows)")
             throw ExitCode(1)
         }
+        try await CommandAudit.record("residents.import", purpose: "\(report.imported) residents from \(URL(fileURLWithPath: file).lastPathComponent)",
+                                      store: store, database: database)
         print("imported \(report.imported) residents" + (report.rejected.isEmpty ? "" : ", rejected \(report.rejected.count) (see \(rejects ?? ""))"))
     }
 }

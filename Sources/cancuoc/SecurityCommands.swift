@@ -25,6 +25,15 @@ struct SecurityTools {
     static var operatorName: String { "os:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown") }
 }
 
+/// One audit entry for a batch command (export, import), written by the operating-system user.
+enum CommandAudit {
+    static func record(_ action: String, purpose: String, store: any RegisterStore, database: DatabaseOption) async throws {
+        let log = AuditLog(store: store.audit, keys: try database.keyRing(), checkpointEvery: 1)
+        try await log.record(AuditDraft(time: Date(), actor: SecurityTools.operatorName, role: "-", unit: "-", action: action,
+                                        purpose: purpose, clientAddress: "cli"))
+    }
+}
+
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage accounts.",
                                                     subcommands: [UserAdd.self, UserList.self, UserDisable.self, UserResetPassword.self])
