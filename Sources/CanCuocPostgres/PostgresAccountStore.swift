@@ -12,14 +12,20 @@ struct PostgresAccountStore: AccountStore {
     static let accountColumns = "id, username, display_name, role, unit, password_hash, totp_secret, must_change_password, disabled, failed_sign_ins, locked_until, created_at"
 
     static func account(_ row: PostgresRow) throws -> Account {
-        let (id, username, displayName, role, unit, hash, totp, mustChange, disabled, failures, locked, created) =
-            try row.decode((Int64, String, String, String, String, String, Data?, Bool, Bool, Int, Int64?, Int64).self)
-        guard let role = Role(rawValue: role), let unit = UnitRef(text: unit) else {
+        try account(cells: Array(row), offset: 0)
+    }
+
+    /// An account from `accountColumns`, by position from `offset` (joined rows put it after a token).
+    static func account(cells c: [PostgresCell], offset o: Int) throws -> Account {
+        let id = try c[o].decode(Int64.self)
+        guard let role = Role(rawValue: try c[o + 3].decode(String.self)), let unit = UnitRef(text: try c[o + 4].decode(String.self)) else {
             throw AccountError.invalid("account row \(id) has an unknown role or unit")
         }
-        return Account(id: id, username: username, displayName: displayName, role: role, unit: unit, passwordHash: hash,
-                       sealedTOTPSecret: totp, mustChangePassword: mustChange, disabled: disabled, failedSignIns: failures,
-                       lockedUntil: locked.map(Date.init(microseconds:)), createdAt: Date(microseconds: created))
+        return Account(id: id, username: try c[o + 1].decode(String.self), displayName: try c[o + 2].decode(String.self), role: role, unit: unit,
+                       passwordHash: try c[o + 5].decode(String.self), sealedTOTPSecret: try c[o + 6].decode(Data?.self),
+                       mustChangePassword: try c[o + 7].decode(Bool.self), disabled: try c[o + 8].decode(Bool.self),
+                       failedSignIns: try c[o + 9].decode(Int.self), lockedUntil: try c[o + 10].decode(Int64?.self).map(Date.init(microseconds:)),
+                       createdAt: Date(microseconds: try c[o + 11].decode(Int64.self)))
     }
 
     static func us(_ date: Date) -> Int64 { AuditChain.microseconds(date) }
@@ -140,11 +146,14 @@ struct PostgresAccountStore: AccountStore {
     static let tokenColumns = "id, account_id, token_hash, scopes, label, created_at, expires_at, revoked_at, rate_limit"
 
     static func token(_ row: PostgresRow) throws -> APIToken {
-        let (id, account, hash, scopes, label, created, expires, revoked, limit) =
-            try row.decode((Int64, Int64, String, String, String, Int64, Int64, Int64?, Int).self)
-        return APIToken(id: id, accountID: account, tokenHash: hash, scopes: APIToken.scopes(text: scopes), label: label,
-                        createdAt: Date(microseconds: created), expiresAt: Date(microseconds: expires),
-                        revokedAt: revoked.map(Date.init(microseconds:)), rateLimit: limit)
+        try token(cells: Array(row))
+    }
+
+    static func token(cells c: [PostgresCell]) throws -> APIToken {
+        APIToken(id: try c[0].decode(Int64.self), accountID: try c[1].decode(Int64.self), tokenHash: try c[2].decode(String.self),
+                 scopes: APIToken.scopes(text: try c[3].decode(String.self)), label: try c[4].decode(String.self),
+                 createdAt: Date(microseconds: try c[5].decode(Int64.self)), expiresAt: Date(microseconds: try c[6].decode(Int64.self)),
+                 revokedAt: try c[7].decode(Int64?.self).map(Date.init(microseconds:)), rateLimit: try c[8].decode(Int.self))
     }
 
     func createToken(_ token: APIToken) async throws -> APIToken {
@@ -173,19 +182,8 @@ struct PostgresAccountStore: AccountStore {
                 SELECT \(Self.qualified(Self.tokenColumns, "t")), \(Self.qualified(Self.accountColumns, "a"))
                 FROM api_tokens t JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = $1
                 """, binds: .single(tokenHash)), logger: logger) { row in
-                let c = Array(row)
-                let token = APIToken(id: try c[0].decode(Int64.self), accountID: try c[1].decode(Int64.self), tokenHash: try c[2].decode(String.self),
-                                     scopes: APIToken.scopes(text: try c[3].decode(String.self)), label: try c[4].decode(String.self),
-                                     createdAt: Date(microseconds: try c[5].decode(Int64.self)), expiresAt: Date(microseconds: try c[6].decode(Int64.self)),
-                                     revokedAt: try c[7].decode(Int64?.self).map(Date.init(microseconds:)), rateLimit: try c[8].decode(Int.self))
-                guard let role = Role(rawValue: try c[12].decode(String.self)), let unit = UnitRef(text: try c[13].decode(String.self)) else {
-                    throw AccountError.invalid("account of token \(token.id) has an unknown role or unit")
-                }
-                let account = Account(id: try c[9].decode(Int64.self), username: try c[10].decode(String.self), displayName: try c[11].decode(String.self),
-                                      role: role, unit: unit, passwordHash: try c[14].decode(String.self), sealedTOTPSecret: try c[15].decode(Data?.self),
-                                      mustChangePassword: try c[16].decode(Bool.self), disabled: try c[17].decode(Bool.self),
-                                      failedSignIns: try c[18].decode(Int.self), lockedUntil: try c[19].decode(Int64?.self).map(Date.init(microseconds:)),
-                                      createdAt: Date(microseconds: try c[20].decode(Int64.self)))
+                let cells = Array(row)
+                let (token, account) = (try Self.token(cells: cells), try Self.account(cells: cells, offset: 9))
                 return (token, account)
             }.first
         }

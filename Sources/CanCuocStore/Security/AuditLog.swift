@@ -25,18 +25,18 @@ public actor AuditLog {
 
     public init(store: any AuditStore, signer: AuditSigner, clock: @escaping @Sendable () -> Date = Date.init,
                 checkpointEvery: Int64 = 1_000, checkpointInterval: TimeInterval = 60) {
-        self.store = store
-        self.signer = signer
-        self.keys = nil
-        self.clock = clock
-        self.checkpointEvery = checkpointEvery
-        self.checkpointInterval = checkpointInterval
+        self.init(store: store, signer: signer, keys: nil, clock: clock, checkpointEvery: checkpointEvery, checkpointInterval: checkpointInterval)
     }
 
     public init(store: any AuditStore, keys: KeyRing, clock: @escaping @Sendable () -> Date = Date.init,
                 checkpointEvery: Int64 = 1_000, checkpointInterval: TimeInterval = 60) {
+        self.init(store: store, signer: nil, keys: keys, clock: clock, checkpointEvery: checkpointEvery, checkpointInterval: checkpointInterval)
+    }
+
+    private init(store: any AuditStore, signer: AuditSigner?, keys: KeyRing?, clock: @escaping @Sendable () -> Date,
+                 checkpointEvery: Int64, checkpointInterval: TimeInterval) {
         self.store = store
-        self.signer = nil
+        self.signer = signer
         self.keys = keys
         self.clock = clock
         self.checkpointEvery = checkpointEvery
