@@ -33,25 +33,32 @@ public struct AuditVerifier: Sendable {
         }
         var pending = checkpoints[...]
         var previous = AuditHead.genesis
-        while true {
-            let page = try await store.entries(after: previous.sequence, limit: pageSize)
-            if page.isEmpty { break }
-            for entry in page {
+        var page = try await store.entries(after: 0, limit: pageSize)
+        while !page.isEmpty {
+            // The next page is read while this one is hashed, on every core.
+            let after = page[page.count - 1].sequence, store = store, size = pageSize
+            async let next = store.entries(after: after, limit: size)
+            let recomputed = await Self.hashes(of: page)
+            for (index, entry) in page.enumerated() {
                 if entry.sequence != previous.sequence + 1 {
                     report.firstBreak = .missing(from: previous.sequence + 1, to: entry.sequence - 1)
+                    _ = try? await next
                     return report
                 }
-                if AuditChain.hash(sequence: entry.sequence, draft: entry.draft, previousHash: entry.previousHash) != entry.hash {
+                if recomputed[index] != entry.hash {
                     report.firstBreak = .modified(sequence: entry.sequence)
+                    _ = try? await next
                     return report
                 }
                 if entry.previousHash != previous.hash {
                     report.firstBreak = .notLinked(sequence: entry.sequence)
+                    _ = try? await next
                     return report
                 }
                 while let checkpoint = pending.first, checkpoint.sequence <= entry.sequence {
                     if checkpoint.sequence == entry.sequence, checkpoint.hash != entry.hash {
                         report.firstBreak = .rewritten(upTo: entry.sequence)
+                        _ = try? await next
                         return report
                     }
                     pending.removeFirst()
@@ -60,6 +67,7 @@ public struct AuditVerifier: Sendable {
                 previous = AuditHead(sequence: entry.sequence, hash: entry.hash)
                 report.entriesChecked += 1
             }
+            page = try await next
         }
         report.lastSequence = previous.sequence
         if let checkpoint = pending.first {
@@ -68,6 +76,26 @@ public struct AuditVerifier: Sendable {
         }
         report.unanchored = previous.sequence - (checkpoints.last?.sequence ?? 0)
         return report
+    }
+}
+
+extension AuditVerifier {
+    /// Each entry's hash recomputed from its stored fields, in parallel slices.
+    static func hashes(of page: [AuditEntry]) async -> [String] {
+        let slices = max(1, min(ProcessInfo.processInfo.activeProcessorCount, page.count / 1_000))
+        let size = (page.count + slices - 1) / slices
+        return await withTaskGroup(of: (Int, [String]).self) { group in
+            for slice in 0..<slices {
+                let range = (slice * size)..<min(page.count, (slice + 1) * size)
+                let entries = Array(page[range])
+                group.addTask {
+                    (slice, entries.map { AuditChain.hash(sequence: $0.sequence, draft: $0.draft, previousHash: $0.previousHash) })
+                }
+            }
+            var parts = [[String]](repeating: [], count: slices)
+            for await (slice, hashes) in group { parts[slice] = hashes }
+            return parts.flatMap { $0 }
+        }
     }
 }
 
