@@ -3,6 +3,7 @@ unique under concurrent allocation through both, and a stale write loses to the 
 server each came through. (A load balancer in front, as in docs/postgres.md, only spreads the requests.)"""
 import os
 import subprocess
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from conftest import KEYS, ROOT, Server, cli, free_port, psql, resident, url
@@ -66,6 +67,18 @@ def test_two_servers_one_database(workdir):
         created_ids = {record_id for record_id, _ in created}
         audited = [int(t.split(":")[1]) for (t,) in psql(port, "SELECT target FROM audit_entries WHERE action = 'resident.create'", database="register")]
         assert sorted(audited) == sorted(created_ids)
+
+        # A token's rate limit holds across the servers: 30 requests through one, then 30 through the other,
+        # with a limit of 40 a minute: the second server admits the remaining 10 only.
+        limited = cli("token", "issue", "--db", url(port, "register"), "--keys", KEYS, "--username", "pc06.ha", "--rate-limit", "40").strip()
+        while time.time() % 60 > 50:  # stay inside one minute window
+            time.sleep(1)
+        headers = {"Authorization": "Bearer " + limited}
+        first = [requests.get(servers[0].base + "/api/v1/units/38", headers=headers, timeout=5).status_code for _ in range(30)]
+        time.sleep(1.0)  # the first server sends its count (every 250 ms)
+        second = [requests.get(servers[1].base + "/api/v1/units/38", headers=headers, timeout=5).status_code for _ in range(30)]
+        assert first == [200] * 30
+        assert second == [200] * 10 + [429] * 20
 
         # A session made through one server works on the other, and signing out everywhere on one ends it on both.
         username = "xa.ha"

@@ -134,6 +134,16 @@ struct PostgresResidentStore: ResidentStore {
                 return Page(items: Array(found.prefix(query.perPage)), page: 1, perPage: query.perPage, hasMore: found.count > query.perPage)
             }
         }
+        let (whereClause, bound) = Self.filter(query)
+        let sql = "SELECT \(PostgresResidentRow.selectList) FROM residents r \(whereClause) ORDER BY r.id LIMIT \(query.perPage + 1) OFFSET \((query.page - 1) * query.perPage)"
+        let rows = try await database.read { connection in
+            try await connection.all(PostgresQuery(unsafeSQL: sql, binds: bound), logger: logger, PostgresResidentRow.decode)
+        }
+        return Page(items: Array(rows.prefix(query.perPage)), page: query.page, perPage: query.perPage, hasMore: rows.count > query.perPage)
+    }
+
+    /// The WHERE of a query's criteria and its parameters, shared by search and count.
+    static func filter(_ query: ResidentQuery) -> (String, PostgresBindings) {
         var conditions: [String] = []
         var binds = PostgresBindings()
         func parameter() -> String { "$\(binds.count)" }
@@ -149,13 +159,15 @@ struct PostgresResidentStore: ResidentStore {
                 conditions.append("r.search_terms && \(parameter())::text[]")
             }
         }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let sql = "SELECT \(PostgresResidentRow.selectList) FROM residents r \(whereClause) ORDER BY r.id LIMIT \(query.perPage + 1) OFFSET \((query.page - 1) * query.perPage)"
-        let bound = binds
-        let rows = try await database.read { connection in
-            try await connection.all(PostgresQuery(unsafeSQL: sql, binds: bound), logger: logger, PostgresResidentRow.decode)
+        return (conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "), binds)
+    }
+
+    func count(_ query: ResidentQuery) async throws -> Int {
+        if query.communes?.isEmpty == true || query.provinceCodes?.isEmpty == true { return 0 }
+        let (whereClause, bound) = Self.filter(query)
+        return try await database.read { connection in
+            Int(try await connection.scalar(PostgresQuery(unsafeSQL: "SELECT count(*) FROM residents r \(whereClause)", binds: bound), as: Int64.self, logger: logger) ?? 0)
         }
-        return Page(items: Array(rows.prefix(query.perPage)), page: query.page, perPage: query.perPage, hasMore: rows.count > query.perPage)
     }
 
     func count() async throws -> Int {

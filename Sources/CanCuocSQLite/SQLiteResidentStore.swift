@@ -110,21 +110,20 @@ struct SQLiteResidentStore: ResidentStore {
         }
     }
 
-    func search(_ query: ResidentQuery) async throws -> Page<VersionedResident> {
-        if query.communes?.isEmpty == true || query.provinceCodes?.isEmpty == true {
-            return Page(items: [], page: query.page, perPage: query.perPage, hasMore: false)
-        }
-        return try await writer.read { db in
-            var conditions: [String] = []
-            var arguments: [(any DatabaseValueConvertible)?] = []
+    /// The FROM and WHERE of a query's criteria, shared by search and count.
+    struct Filter {
+        var from = "residents r"
+        var order = "r.id"
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+
+        init(_ query: ResidentQuery) {
             if let pin = query.pin { conditions.append("r.pin = ?"); arguments.append(pin.digits) }
             if let old = query.oldIdNumber { conditions.append("r.old_id = ?"); arguments.append(old) }
             if let provinces = query.provinceCodes {
                 conditions.append("r.province_code IN (" + provinces.map { _ in "?" }.joined(separator: ",") + ")")
                 arguments.append(contentsOf: provinces.sorted().map { $0 as (any DatabaseValueConvertible)? })
             }
-            var from = "residents r"
-            var order = "r.id"
             if let groups = SearchTerms.groups(for: query) {
                 // The full-text index yields matches in id order, so LIMIT stops the scan early.
                 from = "resident_terms t JOIN residents r ON r.id = t.rowid"
@@ -134,14 +133,31 @@ struct SQLiteResidentStore: ResidentStore {
                     group.count == 1 ? "\"\(group[0])\"" : "(" + group.map { "\"\($0)\"" }.joined(separator: " OR ") + ")"
                 }.joined(separator: " AND "))
             }
-            let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            arguments.append(query.perPage + 1)
-            arguments.append((query.page - 1) * query.perPage)
+        }
+
+        var whereClause: String { conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ") }
+    }
+
+    func search(_ query: ResidentQuery) async throws -> Page<VersionedResident> {
+        if query.communes?.isEmpty == true || query.provinceCodes?.isEmpty == true {
+            return Page(items: [], page: query.page, perPage: query.perPage, hasMore: false)
+        }
+        return try await writer.read { db in
+            let filter = Filter(query)
+            let arguments = filter.arguments + [query.perPage + 1, (query.page - 1) * query.perPage]
             let columns = ResidentRow.columns.map { "r." + $0 }.joined(separator: ", ")
-            let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT \(columns) FROM \(from) \(whereClause) ORDER BY \(order) LIMIT ? OFFSET ?"),
+            let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT \(columns) FROM \(filter.from) \(filter.whereClause) ORDER BY \(filter.order) LIMIT ? OFFSET ?"),
                                         arguments: StatementArguments(arguments))
             let items = try rows.prefix(query.perPage).map(ResidentRow.decode)
             return Page(items: items, page: query.page, perPage: query.perPage, hasMore: rows.count > query.perPage)
+        }
+    }
+
+    func count(_ query: ResidentQuery) async throws -> Int {
+        if query.communes?.isEmpty == true || query.provinceCodes?.isEmpty == true { return 0 }
+        return try await writer.read { db in
+            let filter = Filter(query)
+            return try Int.fetchOne(db, sql: "SELECT count(*) FROM \(filter.from) \(filter.whereClause)", arguments: StatementArguments(filter.arguments)) ?? 0
         }
     }
 

@@ -86,11 +86,11 @@ public struct AccessControl: Sendable {
     public func signIn(username: String, password: String) async throws -> SignInResult {
         let now = clock()
         guard let account = try await accounts.account(username: username), account.role.signsInOnWeb, !account.disabled else {
-            _ = Bcrypt.verify(password, hash: decoyHash)
+            _ = try await PasswordHasher.verify(password, hash: decoyHash)
             return .failed
         }
         if let until = account.lockedUntil, until > now { return .locked(until: until) }
-        guard Bcrypt.verify(password, hash: account.passwordHash) else {
+        guard try await PasswordHasher.verify(password, hash: account.passwordHash) else {
             let updated = try await accounts.recordFailedSignIn(id: account.id, limit: policy.lockAfter, lockFor: policy.lockFor, now: now)
             if let until = updated?.lockedUntil, until > now { return .locked(until: until) }
             return .failed

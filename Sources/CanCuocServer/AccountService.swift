@@ -48,9 +48,9 @@ public struct AccountService: Sendable {
             totp = secret
             sealed = try keys.seal(Data(secret.utf8), context: "totp:" + username)
         }
+        let passwordHash = role.signsInOnWeb ? try await PasswordHasher.hash(chosen, cost: bcryptCost) : ""
         let account = try await accounts.create(Account(
-            username: username, displayName: displayName ?? username, role: role, unit: unit,
-            passwordHash: role.signsInOnWeb ? Bcrypt.hash(chosen, cost: bcryptCost) : "",
+            username: username, displayName: displayName ?? username, role: role, unit: unit, passwordHash: passwordHash,
             sealedTOTPSecret: sealed, mustChangePassword: role.signsInOnWeb && mustChangePassword, createdAt: clock()))
         return NewAccount(account: account, generatedPassword: generated, totpSecret: totp,
                           totpURL: totp.map { TOTP(secret: $0).createAuthenticatorURL(label: username, issuer: "CanCuoc") })
@@ -102,7 +102,7 @@ public struct AccountService: Sendable {
         let generated = password == nil ? Self.generatePassword() : nil
         let chosen = password ?? generated!
         try Self.checkStrength(chosen, username: username)
-        account.passwordHash = Bcrypt.hash(chosen, cost: bcryptCost)
+        account.passwordHash = try await PasswordHasher.hash(chosen, cost: bcryptCost)
         account.mustChangePassword = true
         account.failedSignIns = 0
         account.lockedUntil = nil
@@ -114,10 +114,10 @@ public struct AccountService: Sendable {
     /// The holder's own change: checks the current password, then stores the new one.
     public func changePassword(accountID: AccountID, current: String, new: String) async throws {
         guard var account = try await accounts.account(id: accountID) else { throw AccountError.unknownAccount("#\(accountID)") }
-        guard Bcrypt.verify(current, hash: account.passwordHash) else { throw AccountError.weakPassword("the current password is wrong") }
+        guard try await PasswordHasher.verify(current, hash: account.passwordHash) else { throw AccountError.weakPassword("the current password is wrong") }
         guard current != new else { throw AccountError.weakPassword("the new password must differ from the current one") }
         try Self.checkStrength(new, username: account.username)
-        account.passwordHash = Bcrypt.hash(new, cost: bcryptCost)
+        account.passwordHash = try await PasswordHasher.hash(new, cost: bcryptCost)
         account.mustChangePassword = false
         try await accounts.update(account)
     }

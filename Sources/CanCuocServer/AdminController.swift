@@ -170,7 +170,10 @@ struct AdminController {
                 _ = try context.require(.readReports)
                 throw APIError.forbidden
             }
-            return pages.render("overview", ["residents": try await store.residents.count()], context: context)
+            // Counts of the viewer's own area only.
+            let identity = try context.requireSignedIn()
+            let count = try await ScopedRegister(store: store, jurisdiction: identity.jurisdiction).count()
+            return pages.render("overview", ["residents": count, "area": catalog.fullPath(of: identity.account.unit) ?? ""], context: context)
         }
     }
 

@@ -25,7 +25,8 @@ struct AuthMiddleware: RouterMiddleware {
             let (identity, session) = try await access.identity(sessionCookie: cookie)
             context.identity = identity
             context.pendingSession = identity == nil ? session : nil
-            if let session, !Self.isSafe(request.method) {
+            // The sign-in form has its own CSRF check (a browser may still hold a half-finished session).
+            if let session, !Self.isSafe(request.method), request.uri.path != "/signin" {
                 guard let sent = try await Self.csrfToken(in: &request, context: context), SecretToken.equal(sent, session.csrfToken) else {
                     throw APIError.csrf
                 }

@@ -37,6 +37,15 @@ struct ScopedRegister: Sendable {
             let page = try await store.residents.search(query)
             return Page(items: page.items.filter { jurisdiction.contains($0.resident) }, page: page.page, perPage: page.perPage, hasMore: page.hasMore)
         }
+        return try await store.residents.search(restricted(query))
+    }
+
+    /// How many records of the area match (all of them for an empty query): counts only, for overviews.
+    func count(_ query: ResidentQuery = ResidentQuery()) async throws -> Int {
+        try await store.residents.count(restricted(query))
+    }
+
+    func restricted(_ query: ResidentQuery) -> ResidentQuery {
         var restricted = query
         switch jurisdiction.scope {
         case .provinces(let codes):
@@ -44,7 +53,7 @@ struct ScopedRegister: Sendable {
         case .communes(let allowed):
             restricted.communes = query.communes.map { $0.filter(allowed.contains) } ?? allowed.sorted { $0.description < $1.description }
         }
-        return try await store.residents.search(restricted)
+        return restricted
     }
 
     func household(id: HouseholdID) async throws -> (Household, [VersionedResident])? {

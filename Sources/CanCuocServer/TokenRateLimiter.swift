@@ -5,7 +5,7 @@ import Foundation
 /// per request: each server admits against the window's total as of its last exchange with the database
 /// plus what it admitted since, and sends its new counts in one transaction every `syncInterval`. Across
 /// servers a token can overshoot by what the others admitted within one interval; on one server the limit is
-/// exact.
+/// exact. A server seeing a token for the first time in a minute reads the window's total first.
 actor TokenRateLimiter {
     struct Window {
         var minute: Int64
@@ -25,9 +25,14 @@ actor TokenRateLimiter {
         self.syncInterval = syncInterval
     }
 
-    func admit(_ token: APIToken, at now: Date) -> Bool {
+    func admit(_ token: APIToken, at now: Date) async -> Bool {
         let minute = Int64((now.timeIntervalSince1970 / 60).rounded(.down))
-        var window = windows[token.id].flatMap { $0.minute == minute ? $0 : nil } ?? Window(minute: minute, known: 0, pending: 0)
+        if windows[token.id]?.minute != minute {
+            // First request of this token in this minute here: start from what other servers already counted.
+            let known = (try? await accounts.addRequests(tokenID: token.id, window: minute, count: 0)) ?? 0
+            if windows[token.id]?.minute != minute { windows[token.id] = Window(minute: minute, known: known, pending: 0) }
+        }
+        guard var window = windows[token.id] else { return false }
         guard window.known + window.pending < token.rateLimit else {
             windows[token.id] = window
             return false

@@ -28,6 +28,8 @@ public protocol ResidentStore: Sendable {
     func currentPIN(for cancelled: PIN) async throws -> PIN?
     func search(_ query: ResidentQuery) async throws -> Page<VersionedResident>
     func count() async throws -> Int
+    /// How many current records match the query's criteria and restrictions (paging ignored).
+    func count(_ query: ResidentQuery) async throws -> Int
 }
 
 public struct CreatedResident: Sendable {
@@ -55,7 +57,9 @@ public struct ResidentQuery: Sendable, Hashable {
     public var page: Int
     public var perPage: Int
 
-    public init(pin: PIN? = nil, oldIdNumber: String? = nil, name: String? = nil, birthDate: PartialDate? = nil, communes: [UnitRef]? = nil, page: Int = 1, perPage: Int = 20) {
+    public init(pin: PIN? = nil, oldIdNumber: String? = nil, name: String? = nil, birthDate: PartialDate? = nil, communes: [UnitRef]? = nil,
+                provinceCodes: Set<String>? = nil, page: Int = 1, perPage: Int = 20) {
+        self.provinceCodes = provinceCodes
         self.pin = pin
         self.oldIdNumber = oldIdNumber
         self.name = name

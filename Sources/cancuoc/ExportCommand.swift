@@ -14,9 +14,10 @@ struct ExportResidents: AsyncParsableCommand {
     @Option(help: "Output file (default: standard output).") var out: String?
 
     func run() async throws {
+        let keys = try database.keyRing()
         let store = try await database.open()
         // The export is in the audit trail before any record leaves the database.
-        try await CommandAudit.record("residents.export", purpose: "all current records to \(out ?? "standard output")", store: store, database: database)
+        try await CommandAudit.record("residents.export", purpose: "all current records to \(out ?? "standard output")", store: store, keys: keys)
         let handle: FileHandle
         if let out {
             // Open an existing file in place: FileManager.createFile replaces it by renaming a new file over

@@ -23,6 +23,8 @@ struct ImportResidents: AsyncParsableCommand {
             printError("import: cannot read \(file)")
             throw ExitCode(1)
         }
+        // The key file is needed for the audit entry: find out before loading anything.
+        let keys = try database.keyRing()
         let store = try await database.open()
         let bar = ProgressBar(label: "import")
         let report: ResidentImporter.Report
@@ -58,7 +60,7 @@ struct ImportResidents: AsyncParsableCommand {
             throw ExitCode(1)
         }
         try await CommandAudit.record("residents.import", purpose: "\(report.imported) residents from \(URL(fileURLWithPath: file).lastPathComponent)",
-                                      store: store, database: database)
+                                      store: store, keys: keys)
         print("imported \(report.imported) residents" + (report.rejected.isEmpty ? "" : ", rejected \(report.rejected.count) (see \(rejects ?? ""))"))
     }
 }

@@ -27,8 +27,8 @@ struct SecurityTools {
 
 /// One audit entry for a batch command (export, import), written by the operating-system user.
 enum CommandAudit {
-    static func record(_ action: String, purpose: String, store: any RegisterStore, database: DatabaseOption) async throws {
-        let log = AuditLog(store: store.audit, keys: try database.keyRing(), checkpointEvery: 1)
+    static func record(_ action: String, purpose: String, store: any RegisterStore, keys: KeyRing) async throws {
+        let log = AuditLog(store: store.audit, keys: keys, checkpointEvery: 1)
         try await log.record(AuditDraft(time: Date(), actor: SecurityTools.operatorName, role: "-", unit: "-", action: action,
                                         purpose: purpose, clientAddress: "cli"))
     }

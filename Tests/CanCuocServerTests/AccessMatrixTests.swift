@@ -158,6 +158,10 @@ import Testing
                 }
             }
             #expect(checked > 150)
+            // Counts are of the viewer's area: the province keeps two of the three people.
+            try await AuthedClient(inner: client, token: world.tokens[.leader]).execute(uri: "/overview", method: .get) { response in
+                #expect(String(buffer: response.body).contains("id=\"resident-count\">2<"))
+            }
         }
     }
 }

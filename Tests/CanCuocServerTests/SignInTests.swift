@@ -79,6 +79,26 @@ final class MovableClock: Sendable {
         }
     }
 
+    /// Someone who typed the password but left the code page can start over at /signin.
+    @Test func aHalfFinishedSignInCanStartOver() async throws {
+        try await Self.withApp { client, setup in
+            _ = try await setup.accounts.service.create(username: "pc06", role: .provinceOfficer, unitCode: "38",
+                                                        password: TestAccounts.password, mustChangePassword: false)
+            let (_, pending) = try await ConsoleSession.postPassword(client, username: "pc06", password: TestAccounts.password)
+            let half = try #require(pending)
+            let (token, signinCookie) = try await client.execute(uri: "/signin", method: .get, headers: [.cookie: "cancuoc_session=\(half)"]) { response in
+                (ConsoleSession.hidden("csrf", in: String(buffer: response.body)) ?? "", ConsoleSession.cookie("cancuoc_signin", in: response) ?? "")
+            }
+            var headers = ConsoleSession.form
+            headers[.cookie] = "cancuoc_session=\(half); cancuoc_signin=\(signinCookie)"
+            try await client.execute(uri: "/signin", method: .post, headers: headers,
+                                     body: ByteBuffer(string: "csrf=\(token)&username=pc06&password=\(TestAccounts.password)")) { response in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.location] == "/signin/code")
+            }
+        }
+    }
+
     @Test func repeatedFailuresLockTheAccountForAWhile() async throws {
         try await Self.withApp { client, setup in
             _ = try await setup.accounts.service.create(username: "xa1", role: .communeOfficer, unitCode: "2025-01/14971",
