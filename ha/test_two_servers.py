@@ -75,7 +75,12 @@ def test_two_servers_one_database(workdir):
             time.sleep(1)
         headers = {"Authorization": "Bearer " + limited}
         first = [requests.get(servers[0].base + "/api/v1/units/38", headers=headers, timeout=5).status_code for _ in range(30)]
-        time.sleep(1.0)  # the first server sends its count (every 250 ms)
+        # Wait until the first server has sent its count (it does every 250 ms).
+        deadline = time.time() + 10
+        while psql(port, "SELECT coalesce(sum(count), 0) FROM token_usage u JOIN api_tokens t ON t.id = u.token_id "
+                         f"WHERE t.token_hash = encode(sha256('{limited}'::bytea), 'hex')", database="register") != [["30"]]:
+            assert time.time() < deadline, "the first server never sent its count"
+            time.sleep(0.05)
         second = [requests.get(servers[1].base + "/api/v1/units/38", headers=headers, timeout=5).status_code for _ in range(30)]
         assert first == [200] * 30
         assert second == [200] * 10 + [429] * 20

@@ -118,8 +118,18 @@ struct PostgresAccountStore: AccountStore {
     }
 
     func sessionAndAccount(tokenHash: String) async throws -> (Session, Account)? {
-        guard let session = try await session(tokenHash: tokenHash), let account = try await account(id: session.accountID) else { return nil }
-        return (session, account)
+        try await database.read { connection in
+            try await connection.all(PostgresQuery(unsafeSQL: """
+                SELECT \(Self.qualified(Self.accountColumns, "a")), s.csrf_token, s.second_factor_done, s.created_at, s.expires_at
+                FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = $1
+                """, binds: .single(tokenHash)), logger: logger) { row in
+                let cells = Array(row)
+                let account = try Self.account(cells: cells, offset: 0)
+                return (Session(tokenHash: tokenHash, accountID: account.id, csrfToken: try cells[12].decode(String.self),
+                                secondFactorDone: try cells[13].decode(Bool.self), createdAt: Date(microseconds: try cells[14].decode(Int64.self)),
+                                expiresAt: Date(microseconds: try cells[15].decode(Int64.self))), account)
+            }.first
+        }
     }
 
     func completeSecondFactor(tokenHash: String) async throws {

@@ -62,7 +62,7 @@ struct PostgresAuditStore: AuditStore {
     }
 
     func entries(after: Int64, limit: Int) async throws -> [AuditEntry] {
-        try await entries("SELECT seq, time_us, actor, role, unit, action, target, purpose, client, request_id, outcome, prev_hash, hash FROM audit_entries WHERE seq > \(after) ORDER BY seq LIMIT \(limit)")
+        try await entries(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM audit_entries WHERE seq > $1 ORDER BY seq LIMIT $2", binds: Self.binds(after, limit)))
     }
 
     func checkpoints() async throws -> [AuditCheckpoint] {
@@ -75,11 +75,20 @@ struct PostgresAuditStore: AuditStore {
     }
 
     func entries(target: String, limit: Int) async throws -> [AuditEntry] {
-        try await entries("SELECT seq, time_us, actor, role, unit, action, target, purpose, client, request_id, outcome, prev_hash, hash FROM audit_entries WHERE target = \(target) AND target <> '' ORDER BY seq DESC LIMIT \(limit)")
+        try await entries(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM audit_entries WHERE target = $1 AND target <> '' ORDER BY seq DESC LIMIT $2",
+                                        binds: Self.binds(target, limit)))
     }
 
     func entries(actor: String, limit: Int) async throws -> [AuditEntry] {
-        try await entries("SELECT seq, time_us, actor, role, unit, action, target, purpose, client, request_id, outcome, prev_hash, hash FROM audit_entries WHERE actor = \(actor) ORDER BY seq DESC LIMIT \(limit)")
+        try await entries(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM audit_entries WHERE actor = $1 ORDER BY seq DESC LIMIT $2",
+                                        binds: Self.binds(actor, limit)))
+    }
+
+    static func binds(_ key: some PostgresNonThrowingEncodable, _ limit: Int) -> PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(key)
+        bindings.append(limit)
+        return bindings
     }
 
     func sealedSigningKey() async throws -> Data? {

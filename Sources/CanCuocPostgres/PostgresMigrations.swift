@@ -1,3 +1,5 @@
+import CanCuocStore
+
 /// The PostgreSQL schema as an ordered list of migrations. A migration is never edited once it has
 /// landed: a change is a new migration at the end. Each runs in its own transaction.
 ///
@@ -182,7 +184,7 @@ enum PostgresMigrations {
             "CREATE INDEX audit_by_target ON audit_entries(target, seq) WHERE target <> ''",
             "CREATE INDEX audit_by_actor ON audit_entries(actor, seq)",
             "CREATE TABLE audit_head (id integer PRIMARY KEY CHECK (id = 1), seq bigint NOT NULL, hash text NOT NULL)",
-            "INSERT INTO audit_head VALUES (1, 0, '\(String(repeating: "0", count: 64))')",
+            "INSERT INTO audit_head VALUES (1, 0, '\(AuditHead.genesis.hash)')",
             """
             CREATE TABLE audit_checkpoints (
                 seq bigint PRIMARY KEY,

@@ -77,8 +77,9 @@ public struct AccessControl: Sendable {
     public enum SignInResult: Sendable {
         /// Signed in; the cookie secret to set.
         case signedIn(cookie: String, account: Account, needsSecondFactor: Bool)
-        case failed
-        case locked(until: Date)
+        /// Refused; the account when the username named one (for the audit trail).
+        case failed(Account?)
+        case locked(until: Date, account: Account?)
     }
 
     /// Checks a password. Unknown usernames cost the same bcrypt work as known ones, so timing does not
@@ -87,13 +88,13 @@ public struct AccessControl: Sendable {
         let now = clock()
         guard let account = try await accounts.account(username: username), account.role.signsInOnWeb, !account.disabled else {
             _ = try await PasswordHasher.verify(password, hash: decoyHash)
-            return .failed
+            return .failed(nil)
         }
-        if let until = account.lockedUntil, until > now { return .locked(until: until) }
+        if account.isLocked(at: now), let until = account.lockedUntil { return .locked(until: until, account: account) }
         guard try await PasswordHasher.verify(password, hash: account.passwordHash) else {
             let updated = try await accounts.recordFailedSignIn(id: account.id, limit: policy.lockAfter, lockFor: policy.lockFor, now: now)
-            if let until = updated?.lockedUntil, until > now { return .locked(until: until) }
-            return .failed
+            if let until = updated?.lockedUntil, until > now { return .locked(until: until, account: account) }
+            return .failed(account)
         }
         let needsSecondFactor = account.sealedTOTPSecret != nil || account.role.requiresSecondFactor
         if !needsSecondFactor { try await accounts.resetFailedSignIns(id: account.id) }
@@ -107,16 +108,15 @@ public struct AccessControl: Sendable {
     /// clock drift). Failures count towards the lock-out like wrong passwords.
     public func completeSecondFactor(session: Session, code: String) async throws -> SignInResult {
         let now = clock()
-        guard let account = try await accounts.account(id: session.accountID), !account.disabled else { return .failed }
-        if let until = account.lockedUntil, until > now { return .locked(until: until) }
-        guard let sealed = account.sealedTOTPSecret, let secret = try? totpSecret(sealed, username: account.username),
-              Self.matches(code: code, secret: secret, at: now) else {
+        guard let account = try await accounts.account(id: session.accountID), !account.disabled else { return .failed(nil) }
+        if account.isLocked(at: now), let until = account.lockedUntil { return .locked(until: until, account: account) }
+        guard let secret = try? account.totpSecret(keys: keys), Self.matches(code: code, secret: secret, at: now) else {
             let updated = try await accounts.recordFailedSignIn(id: account.id, limit: policy.lockAfter, lockFor: policy.lockFor, now: now)
             if let until = updated?.lockedUntil, until > now {
                 try await accounts.deleteSession(tokenHash: session.tokenHash)
-                return .locked(until: until)
+                return .locked(until: until, account: account)
             }
-            return .failed
+            return .failed(account)
         }
         try await accounts.resetFailedSignIns(id: account.id)
         try await accounts.completeSecondFactor(tokenHash: session.tokenHash)
@@ -128,10 +128,6 @@ public struct AccessControl: Sendable {
         guard digits.count == 6, let value = Int(digits) else { return false }
         let totp = TOTP(secret: secret)
         return [-30.0, 0, 30].contains { totp.compute(date: date.addingTimeInterval($0)) == value }
-    }
-
-    func totpSecret(_ sealed: Data, username: String) throws -> String {
-        String(decoding: try keys.open(sealed, context: "totp:" + username), as: UTF8.self)
     }
 }
 

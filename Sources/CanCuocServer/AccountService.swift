@@ -46,7 +46,7 @@ public struct AccountService: Sendable {
         if role.requiresSecondFactor {
             let secret = Self.generateTOTPSecret()
             totp = secret
-            sealed = try keys.seal(Data(secret.utf8), context: "totp:" + username)
+            sealed = try Account.sealTOTP(secret, username: username, keys: keys)
         }
         let passwordHash = role.signsInOnWeb ? try await PasswordHasher.hash(chosen, cost: bcryptCost) : ""
         let account = try await accounts.create(Account(
@@ -176,12 +176,16 @@ public struct AccountService: Sendable {
 
     /// 16 characters from an alphabet without look-alikes, with letters and digits.
     static func generatePassword() -> String {
-        let alphabet = Array("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
-        var generator = SystemRandomNumberGenerator()
         while true {
-            let password = String((0..<16).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+            let password = randomString(16, from: "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
             if password.contains(where: \.isNumber), password.contains(where: \.isLetter) { return password }
         }
+    }
+
+    static func randomString(_ length: Int, from alphabet: String) -> String {
+        let characters = Array(alphabet)
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<length).map { _ in characters[Int.random(in: 0..<characters.count, using: &generator)] })
     }
 
     /// What an authenticator app is given for `secret` (the same key the otpauth:// URL carries): the
@@ -192,8 +196,6 @@ public struct AccountService: Sendable {
 
     /// 20 random characters; authenticator apps receive them base32-encoded in the otpauth:// URL.
     static func generateTOTPSecret() -> String {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
-        var generator = SystemRandomNumberGenerator()
-        return String((0..<20).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+        randomString(20, from: "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
     }
 }

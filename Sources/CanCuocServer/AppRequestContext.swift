@@ -37,6 +37,13 @@ public struct AppRequestContext: AuthRequestContext, RemoteAddressRequestContext
         return identity
     }
 
+    /// The identity when it holds at least one of `permissions`.
+    func require(anyOf permissions: Set<Permission>) throws -> Identity {
+        let identity = try requireSignedIn()
+        guard !identity.permissions.isDisjoint(with: permissions) else { throw APIError.forbidden }
+        return identity
+    }
+
     /// The identity when it holds `permission`: 401 when nobody is signed in, 403 when the role (or the
     /// token's scope) does not allow it.
     func require(_ permission: Permission) throws -> Identity {

@@ -17,28 +17,30 @@ public struct AuditRecorder: Sendable {
 
     func record(_ action: String, target: String = "", purpose: String = "", outcome: String = "ok",
                 actor: Account? = nil, request: Request, context: AppRequestContext) async throws {
-        guard let log else { return }
-        let account = actor ?? context.identity?.account
-        try await log.record(AuditDraft(
-            time: clock(), actor: account?.username ?? "-", role: account?.role.rawValue ?? "-", unit: account?.unit.description ?? "-",
-            action: action, target: target, purpose: purpose, clientAddress: context.clientAddress(request),
-            requestID: context.id, outcome: outcome))
+        try await record([(action, target)], purpose: purpose, outcome: outcome, actor: actor, request: request, context: context)
     }
 
-    /// Several entries of one request (e.g. every record a search listed), committed together.
-    func record(_ action: String, targets: [String], purpose: String = "", request: Request, context: AppRequestContext) async throws {
-        guard let log, !targets.isEmpty else { return }
-        let account = context.identity?.account
+    /// All the entries of one request (e.g. a search and every record it listed), committed together.
+    func record(_ entries: [(action: String, target: String)], purpose: String = "", outcome: String = "ok",
+                actor: Account? = nil, request: Request, context: AppRequestContext) async throws {
+        guard let log, !entries.isEmpty else { return }
+        let account = actor ?? context.identity?.account
         let time = clock(), client = context.clientAddress(request), id = context.id
-        try await log.record(targets.map { target in
+        try await log.record(entries.map { entry in
             AuditDraft(time: time, actor: account?.username ?? "-", role: account?.role.rawValue ?? "-", unit: account?.unit.description ?? "-",
-                       action: action, target: target, purpose: purpose, clientAddress: client, requestID: id)
+                       action: entry.action, target: entry.target, purpose: purpose, clientAddress: client, requestID: id, outcome: outcome)
         })
     }
 
-    /// An entry written outside a request (the command line).
-    public func record(_ action: String, target: String = "", actor: String, role: String = "-", unit: String = "-", client: String = "cli") async throws {
+    /// A search and every record it listed.
+    func recordSearch(listing items: [VersionedResident], purpose: String = "", request: Request, context: AppRequestContext) async throws {
+        try await record([("resident.search", "")] + items.map { ("resident.listed", "resident:\($0.resident.id)") },
+                         purpose: purpose, request: request, context: context)
+    }
+
+    /// An entry written outside a request (the command line), by `actor`.
+    public func record(_ action: String, target: String = "", purpose: String = "", actor: String) async throws {
         guard let log else { return }
-        try await log.record(AuditDraft(time: clock(), actor: actor, role: role, unit: unit, action: action, target: target, clientAddress: client))
+        try await log.record(AuditDraft(time: clock(), actor: actor, role: "-", unit: "-", action: action, target: target, purpose: purpose, clientAddress: "cli"))
     }
 }

@@ -75,7 +75,7 @@ struct AuthController {
         case .failed:
             try await audit.record("signin.failure", target: "account:\(username)", outcome: "failed", request: request, context: context)
             return signInForm(request, message: "Tên đăng nhập hoặc mật khẩu không đúng.", status: .unauthorized, username: username)
-        case .locked(let until):
+        case .locked(let until, _):
             try await audit.record("signin.locked", target: "account:\(username)", outcome: "denied", request: request, context: context)
             return signInForm(request, message: "Tài khoản tạm khóa do nhập sai nhiều lần; thử lại sau \(Self.time(until)).", status: .tooManyRequests, username: username)
         }
@@ -85,15 +85,14 @@ struct AuthController {
         var request = request
         guard let session = context.pendingSession else { return Self.redirect("/signin") }
         let form = FormFields(String(buffer: try await request.collectBody(upTo: context.maxUploadSize)))
-        let account = try await accounts.accounts.account(id: session.accountID)
         switch try await access.completeSecondFactor(session: session, code: form["code"] ?? "") {
         case .signedIn(_, let account, _):
             try await audit.record("signin", target: "account:\(account.username)", actor: account, request: request, context: context)
             return Self.redirect(account.mustChangePassword ? "/account/password" : Self.home(for: account.role))
-        case .failed:
+        case .failed(let account):
             try await audit.record("signin.failure", target: "account:\(account?.username ?? "-")", outcome: "failed", actor: account, request: request, context: context)
             return pages.render("signin-code", ["csrf": session.csrfToken, "message": "Mã xác thực không đúng.", "navHidden": true], status: .unauthorized)
-        case .locked(let until):
+        case let .locked(until, account):
             try await audit.record("signin.locked", target: "account:\(account?.username ?? "-")", outcome: "denied", actor: account, request: request, context: context)
             return signInForm(request, message: "Tài khoản tạm khóa do nhập sai nhiều lần; thử lại sau \(Self.time(until)).", status: .tooManyRequests)
         }

@@ -48,8 +48,7 @@ struct ConsoleController {
                 return pages.render("search", model, context: context)
             }
             let page = try await register.search(query)
-            try await audit.record("resident.search", request: request, context: context)
-            try await audit.record("resident.listed", targets: page.items.map { "resident:\($0.resident.id)" }, request: request, context: context)
+            try await audit.recordSearch(listing: page.items, request: request, context: context)
             model["searched"] = true
             model["hasMore"] = page.hasMore
             model["rows"] = page.items.map { item -> [String: Any] in
@@ -99,7 +98,8 @@ struct ConsoleController {
         guard !history.isEmpty else { throw APIError.notFound }
         let record: VersionedResident
         if let asOf {
-            guard let past = try await register.resident(id: id, asOf: asOf.endInstant) else {
+            // The history above already placed the record in the area: no second history look-up.
+            guard let past = try await store.residents.resident(id: id, asOf: asOf.endInstant) else {
                 throw APIError(.notFound, "not_found", "Hồ sơ chưa tồn tại vào ngày \(PartialDate(asOf).vietnamese).")
             }
             record = past
@@ -113,9 +113,9 @@ struct ConsoleController {
         if asOf == nil, let householdId = record.resident.householdId {
             household = try await register.household(id: householdId)
         }
-        try await audit.record(asOf == nil ? "resident.read" : "resident.as-of", targets: ["resident:\(id)"]
-                               + (household?.1.map { "resident:\($0.resident.id)" }.filter { $0 != "resident:\(id)" } ?? []),
-                               request: request, context: context)
+        let action = asOf == nil ? "resident.read" : "resident.as-of"
+        let shown = [id] + (household?.1.map(\.resident.id).filter { $0 != id } ?? [])
+        try await audit.record(shown.map { (action, "resident:\($0)") }, request: request, context: context)
         let model = ResidentPageModel(record: record, history: history, household: household, asOf: asOf, catalog: catalog)
         return pages.render("resident", model.dictionary, context: context)
     }

@@ -92,8 +92,7 @@ struct ResidentsController {
             throw APIError.badRequest("no_criteria", "give at least one of pin, old_id, name, birth_date, commune")
         }
         let page = try await register.search(query)
-        try await audit.record("resident.search", target: "", purpose: purpose, request: request, context: context)
-        try await audit.record("resident.listed", targets: page.items.map { "resident:\($0.resident.id)" }, purpose: purpose, request: request, context: context)
+        try await audit.recordSearch(listing: page.items, purpose: purpose, request: request, context: context)
         var json = "{\"has_more\":\(page.hasMore),\"items\":["
         for (index, item) in page.items.enumerated() {
             if index > 0 { json += "," }
@@ -207,7 +206,8 @@ struct ResidentsController {
         let (register, _) = try context.register(store, for: .readResidents)
         guard let id = context.parameters.get("id", as: HouseholdID.self) else { throw APIError.notFound }
         guard let (household, members) = try await register.household(id: id) else { throw APIError.notFound }
-        try await audit.record("household.read", targets: ["household:\(id)"] + members.map { "resident:\($0.resident.id)" }, request: request, context: context)
+        try await audit.record([("household.read", "household:\(id)")] + members.map { ("household.read", "resident:\($0.resident.id)") },
+                               request: request, context: context)
         let path = catalog.fullPath(of: household.address.unit) ?? ""
         return try JSONResponse.make(HouseholdView(household: household, address: [household.address.street, path].filter { !$0.isEmpty }.joined(separator: ", "), members: members))
     }

@@ -35,8 +35,7 @@ struct DemoAccounts {
             }
             guard let account else { continue }
             var line = "  \(username.padding(toLength: 15, withPad: " ", startingAt: 0)) \(role.rawValue.padding(toLength: 17, withPad: " ", startingAt: 0)) \(account.unit)"
-            if let sealed = account.sealedTOTPSecret {
-                let secret = String(decoding: try keys.open(sealed, context: "totp:" + username), as: UTF8.self)
+            if let secret = try account.totpSecret(keys: keys) {
                 line += "  TOTP key \(AccountService.authenticatorKey(secret))"
             }
             if role == .agency {

@@ -17,7 +17,7 @@ struct ExportResidents: AsyncParsableCommand {
         let keys = try database.keyRing()
         let store = try await database.open()
         // The export is in the audit trail before any record leaves the database.
-        try await CommandAudit.record("residents.export", purpose: "all current records to \(out ?? "standard output")", store: store, keys: keys)
+        try await OperatorAudit(store: store, keys: keys).record("residents.export", purpose: "all current records to \(out ?? "standard output")")
         let handle: FileHandle
         if let out {
             // Open an existing file in place: FileManager.createFile replaces it by renaming a new file over

@@ -26,6 +26,7 @@ struct ImportResidents: AsyncParsableCommand {
         // The key file is needed for the audit entry: find out before loading anything.
         let keys = try database.keyRing()
         let store = try await database.open()
+        let audit = try await OperatorAudit(store: store, keys: keys)
         let bar = ProgressBar(label: "import")
         let report: ResidentImporter.Report
         do {
@@ -59,8 +60,7 @@ struct ImportResidents: AsyncParsableCommand {
             printError("import: \(report.rejected.count) bad rows; nothing was imported (use --skip-invalid REJECTS.csv to load the good rows)")
             throw ExitCode(1)
         }
-        try await CommandAudit.record("residents.import", purpose: "\(report.imported) residents from \(URL(fileURLWithPath: file).lastPathComponent)",
-                                      store: store, keys: keys)
+        try await audit.record("residents.import", purpose: "\(report.imported) residents from \(URL(fileURLWithPath: file).lastPathComponent)")
         print("imported \(report.imported) residents" + (report.rejected.isEmpty ? "" : ", rejected \(report.rejected.count) (see \(rejects ?? ""))"))
     }
 }

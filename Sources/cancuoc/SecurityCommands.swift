@@ -4,33 +4,36 @@ import CanCuocServer
 import CanCuocStore
 import Foundation
 
-/// What the account, token and audit commands share: the store, the keys, and an audit log so that
-/// changes made on the command line are in the trail like those made in the console.
-struct SecurityTools {
-    let store: any RegisterStore
-    let keys: KeyRing
-    let accounts: AccountService
-    let audit: AuditRecorder
-    let log: AuditLog
+/// Audit entries written by the operating-system user running a command. The checkpoint key is opened
+/// before the command does anything, so a wrong key file stops it at once.
+struct OperatorAudit {
+    let recorder: AuditRecorder
 
-    init(_ database: DatabaseOption) async throws {
-        keys = try database.keyRing()
-        store = try await database.open()
-        accounts = AccountService(accounts: store.accounts, keys: keys)
-        log = AuditLog(store: store.audit, signer: try await AuditSigner.load(from: store.audit, keys: keys), checkpointEvery: 1)
-        audit = AuditRecorder(log: log, clock: Date.init)
+    init(store: any RegisterStore, keys: KeyRing) async throws {
+        let signer = try await AuditSigner.load(from: store.audit, keys: keys)
+        recorder = AuditRecorder(log: AuditLog(store: store.audit, signer: signer, checkpointEvery: 1), clock: Date.init)
     }
 
-    /// The operating-system user running the command, for the audit trail.
+    func record(_ action: String, target: String = "", purpose: String = "") async throws {
+        try await recorder.record(action, target: target, purpose: purpose, actor: Self.operatorName)
+    }
+
+    /// The operating-system user running the command.
     static var operatorName: String { "os:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown") }
 }
 
-/// One audit entry for a batch command (export, import), written by the operating-system user.
-enum CommandAudit {
-    static func record(_ action: String, purpose: String, store: any RegisterStore, keys: KeyRing) async throws {
-        let log = AuditLog(store: store.audit, keys: keys, checkpointEvery: 1)
-        try await log.record(AuditDraft(time: Date(), actor: SecurityTools.operatorName, role: "-", unit: "-", action: action,
-                                        purpose: purpose, clientAddress: "cli"))
+/// What the account and token commands share: the store, the keys, and the operator's audit entries, so
+/// that changes made on the command line are in the trail like those made in the console.
+struct SecurityTools {
+    let store: any RegisterStore
+    let accounts: AccountService
+    let audit: OperatorAudit
+
+    init(_ database: DatabaseOption) async throws {
+        let keys = try database.keyRing()
+        store = try await database.open()
+        accounts = AccountService(accounts: store.accounts, keys: keys)
+        audit = try await OperatorAudit(store: store, keys: keys)
     }
 }
 
@@ -57,7 +60,7 @@ struct UserAdd: AsyncParsableCommand {
         }
         let tools = try await SecurityTools(database)
         let created = try await tools.accounts.create(username: username, displayName: displayName, role: role, unitCode: unit, password: password)
-        try await tools.audit.record("account.create", target: "account:\(username)", actor: SecurityTools.operatorName)
+        try await tools.audit.record("account.create", target: "account:\(username)")
         print("created \(created.account.username) (\(created.account.role.rawValue), unit \(created.account.unit))")
         if let generated = created.generatedPassword { print("first password: \(generated)") }
         if let secret = created.totpSecret, let url = created.totpURL {
@@ -91,7 +94,7 @@ struct UserDisable: AsyncParsableCommand {
     func run() async throws {
         let tools = try await SecurityTools(database)
         _ = try await tools.accounts.disable(username: username)
-        try await tools.audit.record("account.disable", target: "account:\(username)", actor: SecurityTools.operatorName)
+        try await tools.audit.record("account.disable", target: "account:\(username)")
         print("disabled \(username)")
     }
 }
@@ -104,7 +107,7 @@ struct UserResetPassword: AsyncParsableCommand {
     func run() async throws {
         let tools = try await SecurityTools(database)
         let password = try await tools.accounts.resetPassword(username: username, password: nil)
-        try await tools.audit.record("account.password-reset", target: "account:\(username)", actor: SecurityTools.operatorName)
+        try await tools.audit.record("account.password-reset", target: "account:\(username)")
         print("new first password for \(username): \(password ?? "")")
     }
 }
@@ -127,7 +130,7 @@ struct TokenIssue: AsyncParsableCommand {
         let tools = try await SecurityTools(database)
         let issued = try await tools.accounts.issueToken(username: username, scopes: try scope.map(AccountService.parseScopes), days: days,
                                                          label: label, rateLimit: rateLimit)
-        try await tools.audit.record("token.issue", target: "account:\(username)", actor: SecurityTools.operatorName)
+        try await tools.audit.record("token.issue", target: "account:\(username)")
         print(issued.secret)
     }
 }
@@ -156,7 +159,7 @@ struct TokenRevoke: AsyncParsableCommand {
     func run() async throws {
         let tools = try await SecurityTools(database)
         guard try await tools.store.accounts.revokeToken(id: id, at: Date()) else { throw ValidationError("no token \(id)") }
-        try await tools.audit.record("token.revoke", target: "token:\(id)", actor: SecurityTools.operatorName)
+        try await tools.audit.record("token.revoke", target: "token:\(id)")
         print("revoked token \(id)")
     }
 }

@@ -61,7 +61,10 @@ final class MovableClock: Sendable {
             }
             var post = ConsoleSession.form
             post[.cookie] = "cancuoc_session=\(session)"
-            try await client.execute(uri: "/signin/code", method: .post, headers: post, body: ByteBuffer(string: "csrf=\(csrf)&code=000000")) { response in
+            // A code that is none of the accepted ones (this step and its neighbours).
+            let accepted = Set([-30.0, 0, 30].map { Self.code(secret, at: setup.clock.now.addingTimeInterval($0)) })
+            let wrong = try #require(["000000", "111111", "222222", "333333"].first { !accepted.contains($0) })
+            try await client.execute(uri: "/signin/code", method: .post, headers: post, body: ByteBuffer(string: "csrf=\(csrf)&code=\(wrong)")) { response in
                 #expect(response.status == .unauthorized)
             }
             let good = Self.code(secret, at: setup.clock.now)

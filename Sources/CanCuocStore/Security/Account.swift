@@ -40,6 +40,18 @@ public struct Account: Sendable, Hashable {
 
     public func isLocked(at now: Date) -> Bool { lockedUntil.map { $0 > now } ?? false }
 
+    /// The context a TOTP secret is sealed under: bound to the username, so it cannot move to another account.
+    public static func totpContext(_ username: String) -> String { "totp:" + username }
+
+    public static func sealTOTP(_ secret: String, username: String, keys: KeyRing) throws -> Data {
+        try keys.seal(Data(secret.utf8), context: totpContext(username))
+    }
+
+    /// The TOTP secret, opened with the data keys; nil when none is enrolled.
+    public func totpSecret(keys: KeyRing) throws -> String? {
+        try sealedTOTPSecret.map { String(decoding: try keys.open($0, context: Self.totpContext(username)), as: UTF8.self) }
+    }
+
     /// Usernames: 3 to 64 of a-z, 0-9, '.', '_' and '-', starting with a letter.
     public static func isValidUsername(_ name: String) -> Bool {
         guard (3...64).contains(name.count), let first = name.first, first.isASCII, first.isLetter, first.isLowercase else { return false }

@@ -31,46 +31,25 @@ public struct AuditVerifier: Sendable {
             report.firstBreak = .badCheckpointSignature(sequence: checkpoint.sequence)
             return report
         }
-        var pending = checkpoints[...]
-        var previous = AuditHead.genesis
+        var walk = Walk(pending: checkpoints[...])
         var page = try await store.entries(after: 0, limit: pageSize)
         while !page.isEmpty {
-            // The next page is read while this one is hashed, on every core.
+            // The next page is read while this one is hashed, on every core (an abandoned read is
+            // cancelled when the function returns).
             let after = page[page.count - 1].sequence, store = store, size = pageSize
             async let next = store.entries(after: after, limit: size)
-            let recomputed = await Self.hashes(of: page)
-            for (index, entry) in page.enumerated() {
-                if entry.sequence != previous.sequence + 1 {
-                    report.firstBreak = .missing(from: previous.sequence + 1, to: entry.sequence - 1)
-                    _ = try? await next
-                    return report
-                }
-                if recomputed[index] != entry.hash {
-                    report.firstBreak = .modified(sequence: entry.sequence)
-                    _ = try? await next
-                    return report
-                }
-                if entry.previousHash != previous.hash {
-                    report.firstBreak = .notLinked(sequence: entry.sequence)
-                    _ = try? await next
-                    return report
-                }
-                while let checkpoint = pending.first, checkpoint.sequence <= entry.sequence {
-                    if checkpoint.sequence == entry.sequence, checkpoint.hash != entry.hash {
-                        report.firstBreak = .rewritten(upTo: entry.sequence)
-                        _ = try? await next
-                        return report
-                    }
-                    pending.removeFirst()
-                    report.checkpointsChecked += 1
-                }
-                previous = AuditHead(sequence: entry.sequence, hash: entry.hash)
-                report.entriesChecked += 1
+            if let broken = walk.check(page, recomputed: await Self.hashes(of: page)) {
+                report.firstBreak = broken
+                break
             }
             page = try await next
         }
+        report.entriesChecked = walk.checked
+        report.checkpointsChecked = walk.checkpointsChecked
+        guard report.firstBreak == nil else { return report }
+        let previous = walk.previous
         report.lastSequence = previous.sequence
-        if let checkpoint = pending.first {
+        if let checkpoint = walk.pending.first {
             report.firstBreak = .truncated(after: previous.sequence, signedUpTo: checkpoint.sequence)
             return report
         }
@@ -80,6 +59,31 @@ public struct AuditVerifier: Sendable {
 }
 
 extension AuditVerifier {
+    /// The walk's position: the last good entry and the checkpoints not reached yet.
+    struct Walk {
+        var pending: ArraySlice<AuditCheckpoint>
+        var previous = AuditHead.genesis
+        var checked: Int64 = 0
+        var checkpointsChecked = 0
+
+        /// Checks a page in order; the first break, or nil.
+        mutating func check(_ page: [AuditEntry], recomputed: [String]) -> AuditBreak? {
+            for (index, entry) in page.enumerated() {
+                if entry.sequence != previous.sequence + 1 { return .missing(from: previous.sequence + 1, to: entry.sequence - 1) }
+                if recomputed[index] != entry.hash { return .modified(sequence: entry.sequence) }
+                if entry.previousHash != previous.hash { return .notLinked(sequence: entry.sequence) }
+                while let checkpoint = pending.first, checkpoint.sequence <= entry.sequence {
+                    if checkpoint.sequence == entry.sequence, checkpoint.hash != entry.hash { return .rewritten(upTo: entry.sequence) }
+                    pending.removeFirst()
+                    checkpointsChecked += 1
+                }
+                previous = AuditHead(sequence: entry.sequence, hash: entry.hash)
+                checked += 1
+            }
+            return nil
+        }
+    }
+
     /// Each entry's hash recomputed from its stored fields, in parallel slices.
     static func hashes(of page: [AuditEntry]) async -> [String] {
         let slices = max(1, min(ProcessInfo.processInfo.activeProcessorCount, page.count / 1_000))

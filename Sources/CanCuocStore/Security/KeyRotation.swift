@@ -16,7 +16,7 @@ public struct KeyRotation: Sendable {
         var count = 0
         for var account in try await store.accounts.all() {
             guard let sealed = account.sealedTOTPSecret, KeyRing.keyID(of: sealed) != keys.activeID else { continue }
-            let context = "totp:" + account.username
+            let context = Account.totpContext(account.username)
             account.sealedTOTPSecret = try keys.seal(try keys.open(sealed, context: context), context: context)
             try await store.accounts.update(account)
             count += 1
