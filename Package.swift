@@ -23,11 +23,27 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/swift-extras/swift-extras-base64.git", from: "1.2.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
     ],
     targets: [
         .target(
             name: "CanCuocCore",
             resources: [.copy("Resources")]
+        ),
+        // libqrencode (Debian libqrencode-dev) for the card's QR code, zlib for the PNG it is drawn into.
+        .systemLibrary(name: "CQRencode", providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(
+            name: "CanCuocChip",
+            dependencies: [
+                "CanCuocCore", "CQRencode", "CZlib",
+                .product(name: "Crypto", package: "swift-crypto"),
+                // PBKDF2 and AES-CBC, for private keys in standard encrypted PKCS#8 (PBES2).
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
         ),
         .target(
             name: "CanCuocStore",
@@ -80,14 +96,22 @@ let package = Package(
         .executableTarget(
             name: "cancuoc",
             dependencies: [
-                "CanCuocCore", "CanCuocStore", "CanCuocSQLite", "CanCuocPostgres", "CanCuocServer",
+                "CanCuocCore", "CanCuocChip", "CanCuocStore", "CanCuocSQLite", "CanCuocPostgres", "CanCuocServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "CanCuocCoreTests", dependencies: ["CanCuocCore"]),
+        .testTarget(name: "CanCuocChipTests", dependencies: [
+            "CanCuocCore", "CanCuocChip",
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .testTarget(name: "CanCuocStoreTests", dependencies: [
             "CanCuocCore", "CanCuocStore", "CanCuocSQLite", "CanCuocPostgres",
             // Raw SQL, to tamper with the audit trail behind the store's back.

@@ -1,0 +1,26 @@
+import Crypto
+import Foundation
+import X509
+
+/// A Document Signer: the key that signs EF.SOD and its certificate, issued by the CSCA.
+public struct DocumentSigner: Sendable {
+    public let certificate: Certificate
+    let privateKey: P256.Signing.PrivateKey
+
+    public init(certificate: Certificate, privateKey: P256.Signing.PrivateKey) throws(PKIError) {
+        guard certificate.publicKey == Certificate.PublicKey(privateKey.publicKey) else { throw .keyDoesNotMatchCertificate }
+        self.certificate = certificate
+        self.privateKey = privateKey
+    }
+
+    /// ECDSA over SHA-256, DER-encoded (ecdsa-with-SHA256).
+    func sign(_ bytes: [UInt8]) throws -> [UInt8] {
+        Array(try privateKey.signature(for: SHA256.hash(data: bytes)).derRepresentation)
+    }
+
+    /// Whether ICAO's private key usage period of this signer covers `date`.
+    public func mayUseKey(on date: Date) -> Bool {
+        guard let period = try? PrivateKeyUsagePeriod(certificate) else { return certificate.notValidBefore <= date && date <= certificate.notValidAfter }
+        return period.notBefore <= date && date <= period.notAfter
+    }
+}

@@ -1,0 +1,121 @@
+import CanCuocCore
+import Crypto
+import Foundation
+import X509
+
+/// One card ready for the printer: the printed data, the MRZ, the QR code, the chip's files signed by a
+/// Document Signer, and the BAC keys a reader derives from the MRZ.
+public struct PersonalisedCard: Sendable {
+    public let data: CardData
+    public let mrz: TD1MRZ
+    public let qrText: String
+    public let files: [LDSFile: [UInt8]]
+    public let bac: BACKeys
+    public let documentSigner: Certificate
+
+    /// `faceJPEG` is nil only for a child under 6 under the 2023 law (no biometrics): the chip then has no DG2.
+    public init(data: CardData, faceJPEG: [UInt8]?, signer: DocumentSigner, signingTime: Date = Date()) throws {
+        self.data = data
+        mrz = data.mrz
+        qrText = data.qrText
+        var files: [LDSFile: [UInt8]] = [:]
+        files[.dg1] = try LDSEncoding.dg1(mrzLines: mrz.lines)
+        if let faceJPEG {
+            files[.dg2] = try DG2FaceImage.encode(jpeg: faceJPEG, sex: data.sex)
+        } else if data.law == .citizenIdentification2014 || CardValidity.age(birthDate: data.birthDate, on: data.issuedOn) >= CardEligibility.biometricsAge {
+            throw CardPersonalisationError.faceImageRequired
+        }
+        files[.dg13] = try DG13(card: data).encoded()
+        let groups = files.keys.filter { $0.dataGroup != nil }
+        files[.com] = try LDSEncoding.efCOM(dataGroups: groups)
+        var hashed: [Int: [UInt8]] = [:]
+        for file in groups { hashed[file.dataGroup!] = files[file] }
+        files[.sod] = try DocumentSecurityObject.sign(dataGroups: hashed, signer: signer, signingTime: signingTime)
+        self.files = files
+        bac = BACKeys(mrz: mrz)
+        documentSigner = signer.certificate
+    }
+
+    // MARK: The personalisation folder
+
+    /// Writes `chip/` (one `.bin` per LDS file), `mrz.txt`, `qr.txt`, `qr.png`, `qr.svg` and `card.json` (the
+    /// personalisation record) into `directory`, which must not exist yet: the folder is assembled under a
+    /// temporary name and renamed, so a failure leaves nothing behind.
+    public func write(to directory: URL) throws {
+        let manager = FileManager.default
+        guard !manager.fileExists(atPath: directory.path) else { throw CardPersonalisationError.exists(directory.path) }
+        let staging = directory.deletingLastPathComponent().appendingPathComponent(".\(directory.lastPathComponent).partial-\(UUID().uuidString)")
+        try manager.createDirectory(at: staging.appendingPathComponent("chip"), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        do {
+            for (file, bytes) in files {
+                try Data(bytes).write(to: staging.appendingPathComponent("chip").appendingPathComponent(file.fileName))
+            }
+            try Data((mrz.text + "\n").utf8).write(to: staging.appendingPathComponent("mrz.txt"))
+            try Data(qrText.utf8).write(to: staging.appendingPathComponent("qr.txt"))
+            let qr = try QRCodeImage(text: qrText)
+            try Data(try qr.png()).write(to: staging.appendingPathComponent("qr.png"))
+            try Data(qr.svg().utf8).write(to: staging.appendingPathComponent("qr.svg"))
+            try record(qrVersion: qr.version).write(to: staging.appendingPathComponent("card.json"))
+            guard rename(staging.path, directory.path) == 0 else { throw CardPersonalisationError.exists(directory.path) }
+        } catch {
+            try? manager.removeItem(at: staging)
+            throw error
+        }
+    }
+
+    /// The chip files of a personalisation folder (or of a folder holding the `.bin` files directly).
+    public static func readChipFiles(from directory: URL) throws -> [LDSFile: [UInt8]] {
+        let chip = directory.appendingPathComponent("chip")
+        let base = FileManager.default.fileExists(atPath: chip.path) ? chip : directory
+        var files: [LDSFile: [UInt8]] = [:]
+        for file in LDSFile.allCases {
+            if let data = FileManager.default.contents(atPath: base.appendingPathComponent(file.fileName).path) {
+                files[file] = Array(data)
+            }
+        }
+        guard !files.isEmpty else { throw CardPersonalisationError.noChipFiles(directory.path) }
+        return files
+    }
+
+    /// card.json: what the printer and the card's later life need, with the SHA-256 of every chip file.
+    func record(qrVersion: Int) throws -> Data {
+        let record = Record(
+            law: data.law.rawValue, card: data, mrz: mrz.lines, qr: .init(text: qrText, edition: data.qrEdition.rawValue, version: qrVersion),
+            chip: files.keys.sorted().map { .init(file: $0.rawValue, sha256: BACKeys.hex(Array(SHA256.hash(data: files[$0]!)))) },
+            bac: .init(kSeed: BACKeys.hex(bac.seed), kEnc: BACKeys.hex(bac.encryption), kMac: BACKeys.hex(bac.mac)),
+            documentSigner: .init(subject: documentSigner.subject.description,
+                                  serial: documentSigner.serialNumber.bytes.map { String(format: "%02x", $0) }.joined()))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return try encoder.encode(record)
+    }
+
+    struct Record: Encodable {
+        struct QR: Encodable { let text: String; let edition: String; let version: Int }
+        struct ChipFile: Encodable { let file: String; let sha256: String }
+        struct BAC: Encodable { let kSeed: String; let kEnc: String; let kMac: String }
+        struct Signer: Encodable { let subject: String; let serial: String }
+        let law: String
+        let card: CardData
+        let mrz: [String]
+        let qr: QR
+        let chip: [ChipFile]
+        let bac: BAC
+        let documentSigner: Signer
+    }
+}
+
+public enum CardPersonalisationError: Error, Equatable, Sendable, CustomStringConvertible {
+    case faceImageRequired
+    case exists(String)
+    case noChipFiles(String)
+
+    public var description: String {
+        switch self {
+        case .faceImageRequired: "a face image (JPEG) is required for this card"
+        case .exists(let path): "\(path) already exists; personalisation never overwrites a card folder"
+        case .noChipFiles(let path): "\(path) holds no chip files (EF.COM.bin, DG1.bin, ..., EF.SOD.bin)"
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import ArgumentParser
+import CanCuocChip
+import CanCuocCore
+import CanCuocStore
+import Foundation
+import SwiftASN1
+import X509
+
+struct CardCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "card", abstract: "Personalise a card from the register, and check a card's chip (passive authentication).",
+        subcommands: [CardIssue.self, CardVerify.self])
+}
+
+struct CardIssue: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "issue",
+        abstract: "Personalise a card: printed data, MRZ, QR (text, PNG, SVG), chip files signed by the current Document Signer, BAC keys.")
+
+    @OptionGroup var database: DatabaseOption
+    @OptionGroup var pki: PKIOptions
+    @Option(help: "The holder's PIN.") var pin: String
+    @Option(help: "The face photo, JPEG (not needed for a child under 6 under the 2023 law).") var photo: String?
+    @Option(help: "Issue date YYYY-MM-DD (default: today); the law in force that day applies.") var issued: String?
+    @Option(help: "Output folder, which must not exist (default ./cards/PIN-ISSUEDATE).") var out: String?
+
+    func run() async throws {
+        let pin: PIN
+        do { pin = try PIN(self.pin) } catch { throw ValidationError("--pin: \(error.message)") }
+        let issuedOn: LocalDate
+        do { issuedOn = try issued.map { try LocalDate(iso: $0) } ?? LocalDate(Date()) } catch { throw ValidationError("--issued must be a date YYYY-MM-DD") }
+        var face: [UInt8]?
+        if let photo {
+            guard let bytes = FileManager.default.contents(atPath: photo) else { throw ValidationError("cannot read the photo \(photo)") }
+            face = Array(bytes)
+            do { _ = try JPEGInfo(Array(bytes)) } catch { throw ValidationError("--photo: \(error)") }
+        }
+        let folder = URL(fileURLWithPath: out ?? "./cards/\(pin.digits)-\(issuedOn)")
+        let passphrase = try pki.passphrase()
+        // The Document Signer whose key may sign on the issue date: a card dated a day its certificate does not
+        // cover would fail passive authentication.
+        let today = LocalDate(Date())
+        let signer = try pki.directory.signer(passphrase: passphrase, on: issuedOn == today ? Date() : issuedOn.endInstant.addingTimeInterval(-43_200))
+
+        let keys = try database.keyRing()
+        let store = try await database.open()
+        guard let record = try await store.residents.resident(pin: pin) else {
+            printError("card issue: no resident with PIN \(pin.digits)")
+            throw ExitCode(1)
+        }
+        let history = try await store.residents.history(id: record.resident.id)
+        let cancelled = history.compactMap(\.resident.pin).last { $0 != pin }
+        let data: CardData
+        do {
+            data = try CardData(resident: record.resident, issuedOn: issuedOn, cancelledPIN: cancelled)
+        } catch {
+            printError("card issue: \(error)")
+            throw ExitCode(1)
+        }
+        let card = try PersonalisedCard(data: data, faceJPEG: face, signer: signer)
+        // In the audit trail before the card's data leaves the database.
+        try await OperatorAudit(store: store, keys: keys).record("card.personalise", target: pin.digits, purpose: "card issued \(issuedOn) to \(folder.path)")
+        try FileManager.default.createDirectory(at: folder.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try card.write(to: folder)
+        print("personalised card \(pin.digits) (\(data.law == .citizenIdentification2014 ? "2014 law" : "2023 law"), expires \(data.expiryText)) in \(folder.path)")
+        print("signed by \(signer.certificate.subject)")
+    }
+}
+
+struct CardVerify: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Passive authentication of a card's chip files: EF.SOD, data-group hashes, signature, DS certificate chain and validity.")
+
+    @Argument(help: "The card folder (with chip/) or a folder of EF.COM.bin, DG1.bin, ..., EF.SOD.bin.") var folder: String
+    @Option(help: "Trusted CSCA certificate(s), PEM (one or a bundle such as `cancuoc pki masterlist`).") var csca: String
+    @Option(help: "Check the DS certificate on this date instead of the issue date in DG13 (YYYY-MM-DD).") var date: String?
+
+    func run() async throws {
+        guard let pem = try? String(contentsOfFile: csca, encoding: .utf8) else { throw ValidationError("cannot read --csca \(csca)") }
+        let cscas: [Certificate]
+        do {
+            cscas = try PEMDocument.parseMultiple(pemString: pem).filter { $0.discriminator == "CERTIFICATE" }.map { try Certificate(pemDocument: $0) }
+        } catch {
+            throw ValidationError("--csca \(csca) holds no readable certificate: \(error)")
+        }
+        guard !cscas.isEmpty else { throw ValidationError("--csca \(csca) holds no certificate") }
+        let date: LocalDate?
+        do { date = try self.date.map { try LocalDate(iso: $0) } } catch { throw ValidationError("--date must be a date YYYY-MM-DD") }
+        let files: [LDSFile: [UInt8]]
+        do { files = try PersonalisedCard.readChipFiles(from: URL(fileURLWithPath: folder)) } catch {
+            printError("card verify: \(error)")
+            throw ExitCode(1)
+        }
+        let report = await PassiveAuthentication.verify(files: files, cscas: cscas, issueDate: date)
+        for check in report.checks {
+            print("\(check.passed ? "PASS" : "FAIL")  \(check.name): \(check.detail)")
+        }
+        print(report.passed ? "passive authentication passed" : "passive authentication FAILED")
+        if !report.passed { throw ExitCode(1) }
+    }
+}
