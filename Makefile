@@ -4,7 +4,7 @@ DEMO_PEOPLE ?= 100000
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: run test deps build test-swift test-ha test-e2e bench clean
+.PHONY: run test deps build test-swift test-ha test-e2e test-peer bench clean
 
 ## Build, create ./data/cancuoc.sqlite with the demo province if it is missing, serve the console.
 run: build
@@ -16,7 +16,7 @@ run: build
 	.build/release/cancuoc serve --db "$(DB)" --host $(HOST) --port $(PORT) --demo-accounts
 
 ## Everything, from a fresh Debian machine with the Swift toolchain.
-test: deps test-swift test-ha test-e2e
+test: deps test-swift test-ha test-e2e test-peer
 
 deps:
 	@scripts/install-deps.sh
@@ -37,6 +37,11 @@ test-ha:
 test-e2e:
 	swift build --product cancuoc
 	scripts/e2e.sh
+
+## Cards made by `cancuoc card issue` read back by independent implementations (cryptography, asn1crypto, zxing-cpp, mrz).
+test-peer:
+	swift build --product cancuoc
+	.venv/bin/pytest -q peer
 
 ## Speed and memory figures (release build), printed as a markdown table.
 bench:

@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 need=()
 command -v sqlite3 >/dev/null || need+=(sqlite3)
 [ -f /usr/include/sqlite3.h ] || need+=(libsqlite3-dev)
+# The card's QR code: libqrencode, drawn into PNG with zlib (system-library targets CQRencode, CZlib).
+[ -f /usr/include/qrencode.h ] || need+=(libqrencode-dev)
+[ -f /usr/include/zlib.h ] || need+=(zlib1g-dev)
 command -v python3 >/dev/null || need+=(python3)
 python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
 # PostgreSQL: the test command starts a throwaway cluster of its own (no system service is used).
@@ -30,7 +33,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 if [ "${WITH_BROWSER:-1}" = 1 ]; then
-  if [ ! -x .venv/bin/pytest ] || ! .venv/bin/python -c 'import selenium, requests' 2>/dev/null; then
+  if [ ! -x .venv/bin/pytest ] || ! .venv/bin/python -c 'import selenium, requests, cryptography, asn1crypto, zxingcpp, PIL, mrz' 2>/dev/null; then
     echo "installing Python test packages into .venv"
     python3 -m venv .venv
     .venv/bin/pip install -q -r e2e/requirements.txt

@@ -36,12 +36,10 @@ struct CardIssue: AsyncParsableCommand {
             do { _ = try JPEGInfo(Array(bytes)) } catch { throw ValidationError("--photo: \(error)") }
         }
         let folder = URL(fileURLWithPath: out ?? "./cards/\(pin.digits)-\(issuedOn)")
+        guard !FileManager.default.fileExists(atPath: folder.path) else {
+            throw ValidationError("\(folder.path) already exists; personalisation never overwrites a card folder")
+        }
         let passphrase = try pki.passphrase()
-        // The Document Signer whose key may sign on the issue date: a card dated a day its certificate does not
-        // cover would fail passive authentication.
-        let today = LocalDate(Date())
-        let signer = try pki.directory.signer(passphrase: passphrase, on: issuedOn == today ? Date() : issuedOn.endInstant.addingTimeInterval(-43_200))
-
         let keys = try database.keyRing()
         let store = try await database.open()
         guard let record = try await store.residents.resident(pin: pin) else {
@@ -57,6 +55,11 @@ struct CardIssue: AsyncParsableCommand {
             printError("card issue: \(error)")
             throw ExitCode(1)
         }
+        // The Document Signer whose key may sign on the issue date: a card dated a day its certificate does not
+        // cover would fail passive authentication.
+        let today = LocalDate(Date())
+        let signer = try pki.directory.signer(passphrase: passphrase, on: issuedOn == today ? Date() : issuedOn.endInstant.addingTimeInterval(-43_200))
+
         let card = try PersonalisedCard(data: data, faceJPEG: face, signer: signer)
         // In the audit trail before the card's data leaves the database.
         try await OperatorAudit(store: store, keys: keys).record("card.personalise", target: pin.digits, purpose: "card issued \(issuedOn) to \(folder.path)")

@@ -1,0 +1,64 @@
+import Foundation
+import GRDB
+import Testing
+
+/// `cancuoc pki` and `cancuoc card` on a real database file and PKI folder.
+@Suite struct CardCommandTests {
+    static func run(_ arguments: [String]) throws -> CommandLineTests.Run { try CommandLineTests.run(arguments) }
+
+    @Test func personaliseAndVerifyFromTheCommandLine() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cli-card-\(UUID().uuidString)")
+        let db = folder.appendingPathComponent("register.sqlite").path
+        let pki = folder.appendingPathComponent("pki").path
+        #expect(try Self.run(["seed", "--province", "38", "--people", "300", "--db", db]).status == 0)
+        let passphrase = folder.appendingPathComponent("passphrase").path
+        try "a passphrase for the tests\n".write(toFile: passphrase, atomically: true, encoding: .utf8)
+
+        let noPassphrase = try Self.run(["pki", "init", "--pki", pki])
+        #expect(noPassphrase.status != 0 && noPassphrase.stderr.contains("CANCUOC_PKI_PASSPHRASE"))
+        let initialised = try Self.run(["pki", "init", "--pki", pki, "--passphrase-file", passphrase])
+        #expect(initialised.status == 0, "\(initialised.stderr)")
+        #expect(initialised.stdout.contains("CSCA  CN=CSCA Viet Nam"))
+        #expect(try Self.run(["pki", "init", "--pki", pki, "--passphrase-file", passphrase]).stderr.contains("already holds a CSCA"))
+
+        let queue = try DatabaseQueue(path: db)
+        let (adult, child) = try queue.read { db in
+            (try String.fetchOne(db, sql: "SELECT pin FROM residents WHERE pin IS NOT NULL AND birth_date < '1980' AND death_date IS NULL LIMIT 1")!,
+             try String.fetchOne(db, sql: "SELECT pin FROM residents WHERE pin IS NOT NULL AND birth_date > '2015' LIMIT 1")!)
+        }
+        let photo = folder.appendingPathComponent("face.jpg").path
+        try Data(base64Encoded: "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAUDBAQEAwUEBAQFBQUGBwwIBwcHBw8LCwkMEQ8SEhEPERETFhwXExQaFRERGCEYGh0dHx8fExciJCIeJBweHx7/2wBDAQUFBQcGBw4ICA4eFBEUHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh7/wAARCAFAAPADASIAAhEBAxEB/8QAHwAAAQUBAQEBAQEAAAAAAAAAAAECAwQFBgcICQoL/8QAtRAAAgEDAwIEAwUFBAQAAAF9AQIDAAQRBRIhMUEGE1FhByJxFDKBkaEII0KxwRVS0fAkM2JyggkKFhcYGRolJicoKSo0NTY3ODk6Q0RFRkdISUpTVFVWV1hZWmNkZWZnaGlqc3R1dnd4eXqDhIWGh4iJipKTlJWWl5iZmqKjpKWmp6ipqrKztLW2t7i5usLDxMXGx8jJytLT1NXW19jZ2uHi4+Tl5ufo6erx8vP09fb3+Pn6/8QAHwEAAwEBAQEBAQEBAQAAAAAAAAECAwQFBgcICQoL/8QAtREAAgECBAQDBAcFBAQAAQJ3AAECAxEEBSExBhJBUQdhcRMiMoEIFEKRobHBCSMzUvAVYnLRChYkNOEl8RcYGRomJygpKjU2Nzg5OkNERUZHSElKU1RVVldYWVpjZGVmZ2hpanN0dXZ3eHl6goOEhYaHiImKkpOUlZaXmJmaoqOkpaanqKmqsrO0tba3uLm6wsPExcbHyMnK0tPU1dbX2Nna4uPk5ebn6Onq8vP09fb3+Pn6/9oADAMBAAIRAxEAPwD16iiivHPbCiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooA//9k=")!.write(to: URL(fileURLWithPath: photo))
+        let out = folder.appendingPathComponent("card").path
+        let issue = ["card", "issue", "--db", db, "--pki", pki, "--passphrase-file", passphrase, "--photo", photo]
+        let issued = try Self.run(issue + ["--pin", adult, "--out", out])
+        #expect(issued.status == 0, "\(issued.stderr)")
+        #expect(issued.stdout.contains("2023 law"))
+        for file in ["mrz.txt", "qr.txt", "qr.png", "qr.svg", "card.json", "chip/EF.SOD.bin", "chip/DG2.bin"] {
+            #expect(FileManager.default.fileExists(atPath: out + "/" + file), "\(file)")
+        }
+        let again = try Self.run(issue + ["--pin", adult, "--out", out])
+        #expect(again.status != 0 && again.stderr.contains("never overwrites"))
+        // Under the 2023 law a child may have a card, but not one under 2014 rules.
+        let childIn2021 = try Self.run(issue + ["--pin", child, "--issued", "2021-06-01", "--out", folder.appendingPathComponent("child").path])
+        #expect(childIn2021.status == 1 && childIn2021.stderr.contains("not eligible"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("child").path))
+
+        let masterlist = folder.appendingPathComponent("masterlist.pem").path
+        #expect(try Self.run(["pki", "masterlist", "--pki", pki, "--out", masterlist]).status == 0)
+        let verified = try Self.run(["card", "verify", out, "--csca", masterlist])
+        #expect(verified.status == 0, "\(verified.stdout)")
+        #expect(verified.stdout.contains("PASS  DS certificate validity"))
+
+        // A CSCA that did not issue this card's Document Signer.
+        let otherPKI = folder.appendingPathComponent("other").path
+        #expect(try Self.run(["pki", "init", "--pki", otherPKI, "--passphrase-file", passphrase]).status == 0)
+        let otherList = folder.appendingPathComponent("other.pem").path
+        #expect(try Self.run(["pki", "masterlist", "--pki", otherPKI, "--out", otherList]).status == 0)
+        let wrong = try Self.run(["card", "verify", out, "--csca", otherList])
+        #expect(wrong.status == 1 && wrong.stdout.contains("FAIL  DS certificate chain"))
+
+        // The personalisation is in the audit trail.
+        let entries = try queue.read { db in try String.fetchAll(db, sql: "SELECT action FROM audit_entries") }
+        #expect(entries.contains("card.personalise"))
+    }
+}
