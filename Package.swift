@@ -77,7 +77,7 @@ let package = Package(
         .target(
             name: "CanCuocServer",
             dependencies: [
-                "CanCuocCore", "CanCuocStore",
+                "CanCuocCore", "CanCuocChip", "CanCuocStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

@@ -61,6 +61,7 @@ public func buildRouter(_ config: AppConfig, dependencies: AppDependencies) asyn
     SystemController(store: d.store, metrics: d.metrics, catalog: d.catalog).add(to: router)
     UnitsController(catalog: d.catalog, clock: d.clock).add(to: router)
     ResidentsController(service: service, catalog: d.catalog, metrics: d.metrics, audit: audit).add(to: router)
+    CardPreviewController(store: d.store, catalog: d.catalog, clock: d.clock, audit: audit).add(to: router)
     ConsoleController(service: service, pages: pages, catalog: d.catalog, clock: d.clock, audit: audit).add(to: router)
     AuthController(access: access, accounts: accounts, pages: pages, audit: audit, secureCookies: config.secureCookies).add(to: router)
     AdminController(accounts: accounts, store: d.store, catalog: d.catalog, pages: pages, audit: audit).add(to: router)

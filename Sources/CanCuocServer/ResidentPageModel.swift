@@ -8,6 +8,8 @@ struct ResidentPageModel {
     let household: (Household, [VersionedResident])?
     let asOf: LocalDate?
     let catalog: AdminUnitCatalog
+    /// The day a card preview is computed for (today).
+    let today: LocalDate
 
     var dictionary: [String: Any] {
         let r = record.resident
@@ -22,7 +24,7 @@ struct ResidentPageModel {
             "currentLink": Routes.resident(r.id),
             "versionNumber": record.version.number,
         ]
-        if let asOf { model["asOf"] = asOf.description }
+        if let asOf { model["asOf"] = asOf.description } else { model["card"] = cardPreview }
         if let death = r.deathDate { model["deceased"] = death.vietnamese }
         if let (household, members) = household {
             model["household"] = [
@@ -35,6 +37,31 @@ struct ResidentPageModel {
             ]
         }
         return model
+    }
+
+    /// What a card issued today would carry (the officer sees it before taking an application).
+    var cardPreview: [String: Any] {
+        let r = record.resident
+        let eligibility = CardEligibility(resident: r, on: today)
+        let law = eligibility.law == .citizenIdentification2014 ? "Luật Căn cước công dân 2014" : "Luật Căn cước 2023"
+        var preview: [String: Any] = ["law": law, "age": eligibility.age]
+        switch eligibility.decision {
+        case .mandatory: preview["decision"] = "Thuộc diện cấp thẻ"
+        case .onRepresentativeRequest: preview["decision"] = "Dưới 14 tuổi: cấp theo đề nghị của người đại diện hợp pháp"
+        case .refused(let refusal): preview["refusal"] = refusal.message
+        }
+        let names: [CardEligibility.Biometric: String] = [.face: "ảnh khuôn mặt", .fingerprints: "vân tay", .iris: "mống mắt"]
+        preview["biometrics"] = eligibility.biometrics.isEmpty ? "không thu nhận" : eligibility.biometrics.compactMap { names[$0] }.joined(separator: ", ")
+        do {
+            let card = try CardData(resident: r, issuedOn: today, catalog: catalog)
+            preview["expiry"] = card.expiryText
+            preview["mrz"] = card.mrz.text
+            preview["qr"] = Routes.cardPreviewQR(r.id)
+        } catch {
+            // A refusal is shown above; a missing printed field must be corrected in the record first.
+            if case .missingField = error { preview["problem"] = "Thiếu thông tin trên hồ sơ để in thẻ (nơi thường trú)" }
+        }
+        return preview
     }
 
     var fields: [(String, String)] {

@@ -18,6 +18,8 @@ public enum Routes {
     static let apiTokens: RouterPath = "/api/v1/tokens"
     static let apiTokenRevoke: RouterPath = "/api/v1/tokens/:id/revoke"
     static let apiResidentHistory: RouterPath = "/api/v1/residents/:id/history"
+    static let apiResidentCardPreview: RouterPath = "/api/v1/residents/:id/card-preview"
+    static let apiResidentCardPreviewQR: RouterPath = "/api/v1/residents/:id/card-preview/qr.svg"
     static let apiResidentAsOf: RouterPath = "/api/v1/residents/:id/as-of/:date"
     static let apiResidentPINReestablishment: RouterPath = "/api/v1/residents/:id/pin-reestablishment"
     static let apiHousehold: RouterPath = "/api/v1/households/:id"
@@ -42,6 +44,7 @@ public enum Routes {
     static let overview: RouterPath = "/overview"
 
     public static func resident(_ id: ResidentID) -> String { "/residents/\(id)" }
+    public static func cardPreviewQR(_ id: ResidentID) -> String { "/api/v1/residents/\(id)/card-preview/qr.svg" }
     public static func resident(_ id: ResidentID, asOf date: LocalDate) -> String { "/residents/\(id)?as_of=\(date)" }
     static func apiResident(_ id: ResidentID) -> String { "/api/v1/residents/\(id)" }
 

@@ -52,6 +52,7 @@ import Testing
             Endpoint(name: "verify by PIN", permission: .verifyResidents, perPerson: true) { ("/api/v1/residents/\(p($0).pin)", .get, nil) },
             Endpoint(name: "history", permission: .readResidents, perPerson: true) { ("/api/v1/residents/\(p($0).id)/history", .get, nil) },
             Endpoint(name: "as of today", permission: .readResidents, perPerson: true) { ("/api/v1/residents/\(p($0).id)/as-of/\(today)", .get, nil) },
+            Endpoint(name: "card preview", permission: .readResidents, perPerson: true) { ("/api/v1/residents/\(p($0).id)/card-preview", .get, nil) },
             Endpoint(name: "household", permission: .readResidents, perPerson: true) { ("/api/v1/households/\(p($0).household)", .get, nil) },
             Endpoint(name: "search by PIN", permission: .readResidents, perPerson: true) {
                 ("/api/v1/residents/search", .post, json(["pin": p($0).pin]))

@@ -29,6 +29,14 @@ public struct CardData: Hashable, Sendable, Codable {
 
     public static let noExpiryText = "Không thời hạn"
 
+    enum CodingKeys: String, CodingKey {
+        case law, pin, fullName = "full_name", birthDate = "birth_date", sex, nationality, ethnicity, religion, hometown
+        case birthRegistrationPlace = "birth_registration_place", residence, identifyingMarks = "identifying_marks"
+        case issuedOn = "issued_on", expiresOn = "expires_on", fatherName = "father_name", motherName = "mother_name"
+        case spouseName = "spouse_name", oldIdNumber = "old_id_number", cancelledPIN = "cancelled_pin"
+        case issuingAuthority = "issuing_authority", isMinorAtIssue = "minor_at_issue"
+    }
+
     /// The card for `resident` issued on `issuedOn`, under the law in force that day.
     /// Throws when the resident may not have a card then (CardEligibility) or the record lacks a printed field.
     public init(resident: Resident, issuedOn: LocalDate, cancelledPIN: PIN? = nil, catalog: AdminUnitCatalog = .shared) throws(CardDataError) {
