@@ -5,6 +5,7 @@ import os
 import sqlite3
 import subprocess
 import tempfile
+from datetime import date
 
 import pytest
 from PIL import Image
@@ -37,7 +38,7 @@ class Card:
             return f.read()
 
     def chip(self, name):
-        return self.file(os.path.join("chip", name + ".bin"))
+        return self.file(name if name.startswith("EF.") else name + ".bin")
 
 
 @pytest.fixture(scope="session")
@@ -54,6 +55,6 @@ def card():
     image = Image.new("RGB", (240, 320), (205, 175, 150))
     image.save(face, "JPEG", quality=85)
     out = os.path.join(folder, "card")
-    run("card", "issue", "--db", db, "--pki", pki, "--pin", pin, "--photo", face, "--out", out)
+    run("card", "personalize", "--db", db, "--pki", pki, "--pin", pin, "--photo", face, "--issued", date.today().isoformat(), "--out", out)
     run("pki", "masterlist", "--pki", pki, "--out", os.path.join(folder, "masterlist.pem"))
     return Card(out, pki, pin)

@@ -154,7 +154,7 @@ def test_verify_command_passes_then_fails_on_a_changed_byte(card, tmp_path):
     assert ok.stdout.count("PASS") == 8
     copy = tmp_path / "card"
     shutil.copytree(card.folder, copy)
-    dg1 = copy / "chip" / "DG1.bin"
+    dg1 = copy / "DG1.bin"
     data = bytearray(dg1.read_bytes())
     data[-1] ^= 0x01
     dg1.write_bytes(bytes(data))

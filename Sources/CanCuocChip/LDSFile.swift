@@ -28,7 +28,8 @@ public enum LDSFile: String, CaseIterable, Sendable, Codable, Comparable {
         }
     }
 
-    public var fileName: String { rawValue + ".bin" }
+    /// The file's name in a personalisation folder: `EF.COM`, `DG1.bin`, `DG2.bin`, `DG13.bin`, `EF.SOD`.
+    public var fileName: String { dataGroup == nil ? rawValue : rawValue + ".bin" }
 
     public init?(dataGroup: Int) {
         guard let file = Self.allCases.first(where: { $0.dataGroup == dataGroup }) else { return nil }

@@ -38,17 +38,24 @@ public struct PersonalisedCard: Sendable {
 
     // MARK: The personalisation folder
 
-    /// Writes `chip/` (one `.bin` per LDS file), `mrz.txt`, `qr.txt`, `qr.png`, `qr.svg` and `card.json` (the
-    /// personalisation record) into `directory`, which must not exist yet: the folder is assembled under a
-    /// temporary name and renamed, so a failure leaves nothing behind.
+    /// Writes `EF.COM`, `DG1.bin`, `DG2.bin`, `DG13.bin`, `EF.SOD`, `mrz.txt`, `qr.txt`, `qr.png`, `qr.svg` and
+    /// `card.json` (the personalisation record) into `directory`, which must not exist yet: the folder is
+    /// assembled under a temporary name and renamed, so a failure leaves nothing behind.
     public func write(to directory: URL) throws {
+        let staging = try stage(beside: directory)
+        try commit(staging, to: directory)
+    }
+
+    /// The folder written under a temporary name beside `directory`; `commit` renames it into place, so a
+    /// caller can do more (store the card) between the two and remove the staging folder if that fails.
+    public func stage(beside directory: URL) throws -> URL {
         let manager = FileManager.default
         guard !manager.fileExists(atPath: directory.path) else { throw CardPersonalisationError.exists(directory.path) }
         let staging = directory.deletingLastPathComponent().appendingPathComponent(".\(directory.lastPathComponent).partial-\(UUID().uuidString)")
-        try manager.createDirectory(at: staging.appendingPathComponent("chip"), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try manager.createDirectory(at: staging, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         do {
             for (file, bytes) in files {
-                try Data(bytes).write(to: staging.appendingPathComponent("chip").appendingPathComponent(file.fileName))
+                try Data(bytes).write(to: staging.appendingPathComponent(file.fileName))
             }
             try Data((mrz.text + "\n").utf8).write(to: staging.appendingPathComponent("mrz.txt"))
             try Data(qrText.utf8).write(to: staging.appendingPathComponent("qr.txt"))
@@ -56,20 +63,25 @@ public struct PersonalisedCard: Sendable {
             try Data(try qr.png()).write(to: staging.appendingPathComponent("qr.png"))
             try Data(qr.svg().utf8).write(to: staging.appendingPathComponent("qr.svg"))
             try record(qrVersion: qr.version).write(to: staging.appendingPathComponent("card.json"))
-            guard rename(staging.path, directory.path) == 0 else { throw CardPersonalisationError.exists(directory.path) }
         } catch {
             try? manager.removeItem(at: staging)
             throw error
         }
+        return staging
     }
 
-    /// The chip files of a personalisation folder (or of a folder holding the `.bin` files directly).
+    public func commit(_ staging: URL, to directory: URL) throws {
+        guard rename(staging.path, directory.path) == 0 else {
+            try? FileManager.default.removeItem(at: staging)
+            throw CardPersonalisationError.exists(directory.path)
+        }
+    }
+
+    /// The chip files of a personalisation folder.
     public static func readChipFiles(from directory: URL) throws -> [LDSFile: [UInt8]] {
-        let chip = directory.appendingPathComponent("chip")
-        let base = FileManager.default.fileExists(atPath: chip.path) ? chip : directory
         var files: [LDSFile: [UInt8]] = [:]
         for file in LDSFile.allCases {
-            if let data = FileManager.default.contents(atPath: base.appendingPathComponent(file.fileName).path) {
+            if let data = FileManager.default.contents(atPath: directory.appendingPathComponent(file.fileName).path) {
                 files[file] = Array(data)
             }
         }
@@ -78,9 +90,10 @@ public struct PersonalisedCard: Sendable {
     }
 
     /// card.json: what the printer and the card's later life need, with the SHA-256 of every chip file.
-    func record(qrVersion: Int) throws -> Data {
+    public func record(qrVersion: Int? = nil) throws -> Data {
+        let qrVersion = try qrVersion ?? QRCodeImage(text: qrText).version
         let record = Record(
-            law: data.law.rawValue, card: data, mrz: mrz.lines, qr: .init(text: qrText, edition: data.qrEdition.rawValue, version: qrVersion),
+            law: data.law.rawValue, printed: PrintedFields(data), card: data, mrz: mrz.lines, qr: .init(text: qrText, edition: data.qrEdition.rawValue, version: qrVersion),
             chip: files.keys.sorted().map { .init(file: $0.rawValue, sha256: BACKeys.hex(Array(SHA256.hash(data: files[$0]!)))) },
             bac: .init(kSeed: BACKeys.hex(bac.seed), kEnc: BACKeys.hex(bac.encryption), kMac: BACKeys.hex(bac.mac)),
             documentSigner: .init(subject: documentSigner.subject.description,
@@ -97,12 +110,39 @@ public struct PersonalisedCard: Sendable {
         struct BAC: Encodable { let kSeed: String; let kEnc: String; let kMac: String }
         struct Signer: Encodable { let subject: String; let serial: String }
         let law: String
+        let printed: PrintedFields
         let card: CardData
         let mrz: [String]
         let qr: QR
         let chip: [ChipFile]
         let bac: BAC
         let documentSigner: Signer
+    }
+}
+
+/// The fields printed on the card, as printed (dates dd/MM/yyyy, "Không thời hạn" for no expiry).
+public struct PrintedFields: Codable, Hashable, Sendable {
+    public let number: String
+    public let name: String
+    public let dateOfBirth: String
+    public let sex: String
+    public let nationality: String
+    public let hometown: String
+    public let residence: String
+    public let issueDate: String
+    public let expiry: String
+
+    public init(_ card: CardData) {
+        number = card.pin.digits
+        name = card.fullName.uppercased()
+        dateOfBirth = card.birthDate.vietnamese
+        sex = card.sex.vietnamese
+        nationality = card.nationality
+        // The 2024 card prints the place of birth registration where the 2021 card printed the hometown.
+        hometown = card.law == .identification2023 && !card.birthRegistrationPlace.isEmpty ? card.birthRegistrationPlace : card.hometown
+        residence = card.residence
+        issueDate = PartialDate(card.issuedOn).vietnamese
+        expiry = card.expiryText
     }
 }
 
@@ -113,9 +153,9 @@ public enum CardPersonalisationError: Error, Equatable, Sendable, CustomStringCo
 
     public var description: String {
         switch self {
-        case .faceImageRequired: "a face image (JPEG) is required for this card"
+        case .faceImageRequired: "no face image: the register holds none for this person and no photo was given (--photo FACE.jpg)"
         case .exists(let path): "\(path) already exists; personalisation never overwrites a card folder"
-        case .noChipFiles(let path): "\(path) holds no chip files (EF.COM.bin, DG1.bin, ..., EF.SOD.bin)"
+        case .noChipFiles(let path): "\(path) holds no chip files (EF.COM, DG1.bin, DG2.bin, DG13.bin, EF.SOD)"
         }
     }
 }

@@ -195,5 +195,31 @@ enum PostgresMigrations {
             """,
             "CREATE TABLE server_keys (name text PRIMARY KEY, sealed bytea NOT NULL)",
         ]),
+        // Keyed by province like the other large tables (docs/postgres.md, scale-out).
+        Migration(id: "2026-11-29-cards", statements: [
+            """
+            CREATE TABLE cards (
+                province_code text NOT NULL,
+                id bigint GENERATED ALWAYS AS IDENTITY,
+                resident_id bigint NOT NULL,
+                pin text NOT NULL,
+                issued_on text NOT NULL,
+                expires_on text,
+                law text NOT NULL,
+                signer_serial text NOT NULL,
+                created_at bigint NOT NULL,
+                record text NOT NULL,
+                ef_com bytea NOT NULL,
+                dg1 bytea NOT NULL,
+                dg2 bytea,
+                dg13 bytea NOT NULL,
+                ef_sod bytea NOT NULL,
+                face_sealed bytea,
+                PRIMARY KEY (province_code, id)
+            )
+            """,
+            "CREATE INDEX cards_by_resident ON cards(resident_id, id)",
+            "CREATE INDEX cards_by_id ON cards(id)",
+        ]),
     ]
 }

@@ -16,6 +16,7 @@ public final class PostgresRegister: RegisterStore, Service {
     public let bulk: any BulkLoader
     public let accounts: any AccountStore
     public let audit: any AuditStore
+    public let cards: any CardStore
     public var backendName: String { "postgres" }
 
     /// Connects once directly (so a wrong password, a server that is down or a schema from another
@@ -57,6 +58,7 @@ public final class PostgresRegister: RegisterStore, Service {
         bulk = PostgresBulkLoader(database: database)
         accounts = PostgresAccountStore(database: database)
         audit = PostgresAuditStore(database: database)
+        cards = PostgresCardStore(database: database)
     }
 
     /// The pool's background work; returns when the service group shuts down.

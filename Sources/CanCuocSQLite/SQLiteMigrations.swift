@@ -172,6 +172,29 @@ enum SQLiteMigrations {
                 CREATE TABLE server_keys (name TEXT PRIMARY KEY, sealed BLOB NOT NULL) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("2026-11-29-cards") { db in
+            try db.execute(sql: """
+                CREATE TABLE cards (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    province_code TEXT NOT NULL,
+                    resident_id INTEGER NOT NULL REFERENCES residents(id),
+                    pin TEXT NOT NULL,
+                    issued_on TEXT NOT NULL,
+                    expires_on TEXT,
+                    law TEXT NOT NULL,
+                    signer_serial TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    record TEXT NOT NULL,
+                    ef_com BLOB NOT NULL,
+                    dg1 BLOB NOT NULL,
+                    dg2 BLOB,
+                    dg13 BLOB NOT NULL,
+                    ef_sod BLOB NOT NULL,
+                    face_sealed BLOB
+                );
+                CREATE INDEX cards_by_resident ON cards(resident_id, id);
+                """)
+        }
         return migrator
     }
 }

@@ -13,6 +13,7 @@ public final class SQLiteRegister: RegisterStore {
     public let bulk: any BulkLoader
     public let accounts: any AccountStore
     public let audit: any AuditStore
+    public let cards: any CardStore
     public var backendName: String { "sqlite" }
 
     /// Opens (creating if needed) the database file at `path` and brings its schema up to date.
@@ -73,6 +74,7 @@ public final class SQLiteRegister: RegisterStore {
         bulk = SQLiteBulkLoader(writer: writer)
         accounts = SQLiteAccountStore(writer: writer)
         audit = SQLiteAuditStore(writer: writer)
+        cards = SQLiteCardStore(writer: writer)
     }
 
     static func configuration() -> Configuration {

@@ -8,6 +8,7 @@ public protocol RegisterStore: Sendable {
     var bulk: any BulkLoader { get }
     var accounts: any AccountStore { get }
     var audit: any AuditStore { get }
+    var cards: any CardStore { get }
     /// A short name for /healthz and logs ("sqlite", "postgres").
     var backendName: String { get }
     /// Checks that the database answers.

@@ -9,13 +9,14 @@ import X509
 struct CardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "card", abstract: "Personalise a card from the register, and check a card's chip (passive authentication).",
-        subcommands: [CardIssue.self, CardVerify.self])
+        subcommands: [CardPersonalize.self, CardVerify.self, CardExpiry.self])
 }
 
-struct CardIssue: AsyncParsableCommand {
+struct CardPersonalize: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "issue",
-        abstract: "Personalise a card: printed data, MRZ, QR (text, PNG, SVG), chip files signed by the current Document Signer, BAC keys.")
+        commandName: "personalize",
+        abstract: "Personalise a card: printed data, MRZ, QR (text, PNG, SVG), chip files signed by the current Document Signer, BAC keys.",
+        aliases: ["personalise"])
 
     @OptionGroup var database: DatabaseOption
     @OptionGroup var pki: PKIOptions
@@ -43,7 +44,7 @@ struct CardIssue: AsyncParsableCommand {
         let keys = try database.keyRing()
         let store = try await database.open()
         guard let record = try await store.residents.resident(pin: pin) else {
-            printError("card issue: no resident with PIN \(pin.digits)")
+            printError("card personalize: no resident with PIN \(pin.digits)")
             throw ExitCode(1)
         }
         let history = try await store.residents.history(id: record.resident.id)
@@ -52,7 +53,7 @@ struct CardIssue: AsyncParsableCommand {
         do {
             data = try CardData(resident: record.resident, issuedOn: issuedOn, cancelledPIN: cancelled)
         } catch {
-            printError("card issue: \(error)")
+            printError("card personalize: \(error)")
             throw ExitCode(1)
         }
         // The Document Signer whose key may sign on the issue date: a card dated a day its certificate does not
@@ -60,11 +61,25 @@ struct CardIssue: AsyncParsableCommand {
         let today = LocalDate(Date())
         let signer = try pki.directory.signer(passphrase: passphrase, on: issuedOn == today ? Date() : issuedOn.endInstant.addingTimeInterval(-43_200))
 
-        let card = try PersonalisedCard(data: data, faceJPEG: face, signer: signer)
+        let card: PersonalisedCard
+        do {
+            card = try PersonalisedCard(data: data, faceJPEG: face, signer: signer)
+        } catch let error as CardPersonalisationError {
+            printError("card personalize: \(error)")
+            throw ExitCode(1)
+        }
         // In the audit trail before the card's data leaves the database.
-        try await OperatorAudit(store: store, keys: keys).record("card.personalise", target: pin.digits, purpose: "card issued \(issuedOn) to \(folder.path)")
+        try await OperatorAudit(store: store, keys: keys).record("card.personalise", target: "resident:\(record.resident.id)", purpose: "card issued \(issuedOn) to \(folder.path)")
         try FileManager.default.createDirectory(at: folder.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try card.write(to: folder)
+        // The folder is staged, the card stored, then the folder renamed into place: all or nothing.
+        let staging = try card.stage(beside: folder)
+        do {
+            _ = try await store.cards.save(try StoredCard(card, residentID: record.resident.id, provinceCode: record.resident.provinceCode, face: face, keys: keys))
+        } catch {
+            try? FileManager.default.removeItem(at: staging)
+            throw error
+        }
+        try card.commit(staging, to: folder)
         print("personalised card \(pin.digits) (\(data.law == .citizenIdentification2014 ? "2014 law" : "2023 law"), expires \(data.expiryText)) in \(folder.path)")
         print("signed by \(signer.certificate.subject)")
     }
@@ -75,7 +90,7 @@ struct CardVerify: AsyncParsableCommand {
         commandName: "verify",
         abstract: "Passive authentication of a card's chip files: EF.SOD, data-group hashes, signature, DS certificate chain and validity.")
 
-    @Argument(help: "The card folder (with chip/) or a folder of EF.COM.bin, DG1.bin, ..., EF.SOD.bin.") var folder: String
+    @Argument(help: "The card folder (EF.COM, DG1.bin, DG2.bin, DG13.bin, EF.SOD).") var folder: String
     @Option(help: "Trusted CSCA certificate(s), PEM (one or a bundle such as `cancuoc pki masterlist`).") var csca: String
     @Option(help: "Check the DS certificate on this date instead of the issue date in DG13 (YYYY-MM-DD).") var date: String?
 
@@ -101,5 +116,64 @@ struct CardVerify: AsyncParsableCommand {
         }
         print(report.passed ? "passive authentication passed" : "passive authentication FAILED")
         if !report.passed { throw ExitCode(1) }
+    }
+}
+
+struct CardExpiry: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "expiry", abstract: "The expiry of a card: YYYY-MM-DD, or `none` for a card that does not expire.")
+
+    @Option(help: "Date of birth: YYYY-MM-DD, YYYY-MM or YYYY.") var dob: String
+    @Option(help: "Issue date YYYY-MM-DD.") var issued: String
+    @Option(help: "2014 or 2023 (default: the law in force on the issue date).") var law: String?
+
+    func run() throws {
+        let birth: PartialDate
+        do { birth = try PartialDate(iso: dob) } catch { throw ValidationError("--dob: \(error.message)") }
+        let issuedOn: LocalDate
+        do { issuedOn = try LocalDate(iso: issued) } catch { throw ValidationError("--issued: \(error.message)") }
+        var chosen: CardLaw?
+        if let law {
+            guard let value = CardLaw(rawValue: law) else { throw ValidationError("--law must be 2014 or 2023") }
+            chosen = value
+        }
+        guard issuedOn >= birth.earliest else { throw ValidationError("--issued is before the date of birth") }
+        print(CardValidity.expiry(birthDate: birth, issuedOn: issuedOn, law: chosen)?.description ?? "none")
+    }
+}
+
+struct MRZCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "mrz", abstract: "Machine readable zone (ICAO 9303 TD1, Vietnamese layout).", subcommands: [MRZCheck.self])
+}
+
+struct MRZCheck: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "check", abstract: "Check an MRZ file (three lines): layout and every check digit; exit 1 naming the first fault.")
+
+    @Argument(help: "The file (`-` for standard input).") var file: String
+
+    func run() throws {
+        let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file)
+        guard let data else { throw ValidationError("cannot read \(file)") }
+        do {
+            let mrz = try TD1MRZ(text: String(decoding: data, as: UTF8.self))
+            let birth = mrz.birthDate?.description ?? mrz.birthDateField
+            let expiry = mrz.expiry?.description ?? "none"
+            print("valid: document \(mrz.documentNumber), PIN \(mrz.pinDigits), born \(birth), sex \(mrz.sexCode), expires \(expiry), name \(mrz.name.surname) / \(mrz.name.givenNames.joined(separator: " "))")
+        } catch {
+            printError("invalid MRZ: \(error)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+extension StoredCard {
+    /// The register's copy of a personalised card, the face sealed with the data key.
+    init(_ card: PersonalisedCard, residentID: ResidentID, provinceCode: String, face: [UInt8]?, keys: KeyRing) throws {
+        var files: [String: Data] = [:]
+        for (file, bytes) in card.files { files[file.rawValue] = Data(bytes) }
+        let pin = card.data.pin.digits
+        self.init(provinceCode: provinceCode, residentID: residentID, pin: pin, issuedOn: card.data.issuedOn, expiresOn: card.data.expiresOn,
+                  law: card.data.law.rawValue, signerSerial: card.documentSigner.serialNumber.bytes.map { String(format: "%02x", $0) }.joined(),
+                  createdAt: Date(), record: String(decoding: try card.record(), as: UTF8.self), files: files,
+                  sealedFace: try face.map { try keys.seal(Data($0), context: StoredCard.faceContext(pin: pin)) })
     }
 }

@@ -29,11 +29,11 @@ import Testing
         let photo = folder.appendingPathComponent("face.jpg").path
         try Data(base64Encoded: "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAUDBAQEAwUEBAQFBQUGBwwIBwcHBw8LCwkMEQ8SEhEPERETFhwXExQaFRERGCEYGh0dHx8fExciJCIeJBweHx7/2wBDAQUFBQcGBw4ICA4eFBEUHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh7/wAARCAFAAPADASIAAhEBAxEB/8QAHwAAAQUBAQEBAQEAAAAAAAAAAAECAwQFBgcICQoL/8QAtRAAAgEDAwIEAwUFBAQAAAF9AQIDAAQRBRIhMUEGE1FhByJxFDKBkaEII0KxwRVS0fAkM2JyggkKFhcYGRolJicoKSo0NTY3ODk6Q0RFRkdISUpTVFVWV1hZWmNkZWZnaGlqc3R1dnd4eXqDhIWGh4iJipKTlJWWl5iZmqKjpKWmp6ipqrKztLW2t7i5usLDxMXGx8jJytLT1NXW19jZ2uHi4+Tl5ufo6erx8vP09fb3+Pn6/8QAHwEAAwEBAQEBAQEBAQAAAAAAAAECAwQFBgcICQoL/8QAtREAAgECBAQDBAcFBAQAAQJ3AAECAxEEBSExBhJBUQdhcRMiMoEIFEKRobHBCSMzUvAVYnLRChYkNOEl8RcYGRomJygpKjU2Nzg5OkNERUZHSElKU1RVVldYWVpjZGVmZ2hpanN0dXZ3eHl6goOEhYaHiImKkpOUlZaXmJmaoqOkpaanqKmqsrO0tba3uLm6wsPExcbHyMnK0tPU1dbX2Nna4uPk5ebn6Onq8vP09fb3+Pn6/9oADAMBAAIRAxEAPwD16iiivHPbCiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooA//9k=")!.write(to: URL(fileURLWithPath: photo))
         let out = folder.appendingPathComponent("card").path
-        let issue = ["card", "issue", "--db", db, "--pki", pki, "--passphrase-file", passphrase, "--photo", photo]
+        let issue = ["card", "personalize", "--db", db, "--pki", pki, "--passphrase-file", passphrase, "--photo", photo]
         let issued = try Self.run(issue + ["--pin", adult, "--out", out])
         #expect(issued.status == 0, "\(issued.stderr)")
         #expect(issued.stdout.contains("2023 law"))
-        for file in ["mrz.txt", "qr.txt", "qr.png", "qr.svg", "card.json", "chip/EF.SOD.bin", "chip/DG2.bin"] {
+        for file in ["EF.COM", "DG1.bin", "DG2.bin", "DG13.bin", "EF.SOD", "mrz.txt", "qr.txt", "qr.png", "qr.svg", "card.json"] {
             #expect(FileManager.default.fileExists(atPath: out + "/" + file), "\(file)")
         }
         let again = try Self.run(issue + ["--pin", adult, "--out", out])
@@ -57,8 +57,28 @@ import Testing
         let wrong = try Self.run(["card", "verify", out, "--csca", otherList])
         #expect(wrong.status == 1 && wrong.stdout.contains("FAIL  DS certificate chain"))
 
-        // The personalisation is in the audit trail.
+        // The personalisation is in the audit trail, and the card in the register.
         let entries = try queue.read { db in try String.fetchAll(db, sql: "SELECT action FROM audit_entries") }
         #expect(entries.contains("card.personalise"))
+        let stored = try queue.read { db in try Row.fetchOne(db, sql: "SELECT pin, length(ef_sod), face_sealed IS NOT NULL FROM cards") }
+        #expect(stored?[0] as String? == adult && (stored?[1] as Int? ?? 0) > 500 && stored?[2] as Bool? == true)
+        // The face is sealed: its JPEG bytes are not in the file.
+        let sealed = try queue.read { db in try Data.fetchOne(db, sql: "SELECT face_sealed FROM cards") }
+        #expect(sealed?.starts(with: [0xFF, 0xD8]) == false)
+
+        // A card without a face (and no --photo) is refused.
+        let noFace = try Self.run(["card", "personalize", "--db", db, "--pki", pki, "--passphrase-file", passphrase, "--pin", adult,
+                                   "--out", folder.appendingPathComponent("noface").path])
+        #expect(noFace.status == 1 && noFace.stderr.contains("no face image"))
+
+        // Expiry and MRZ checks on their own.
+        #expect(try Self.run(["card", "expiry", "--dob", "1993-01-05", "--issued", "2021-07-24"]).stdout == "2033-01-05\n")
+        #expect(try Self.run(["card", "expiry", "--dob", "1960", "--issued", "2021-07-24"]).stdout == "none\n")
+        #expect(try Self.run(["card", "expiry", "--dob", "2012-09-01", "--issued", "2024-09-01", "--law", "2014"]).stdout == "2037-09-01\n")
+        #expect(try Self.run(["mrz", "check", out + "/mrz.txt"]).status == 0)
+        let badMRZ = folder.appendingPathComponent("bad.txt").path
+        try "IDVNM2039999995079203999999<<5\n0304150M2804154VNM<<<<<<<<<<<4\nTRAN<<VAN<B<<<<<<<<<<<<<<<<<<<\n".write(toFile: badMRZ, atomically: true, encoding: .utf8)
+        let checked = try Self.run(["mrz", "check", badMRZ])
+        #expect(checked.status == 1 && checked.stderr.contains("check digit of the date of birth (line 2, position 7) is 0, expected 5"))
     }
 }

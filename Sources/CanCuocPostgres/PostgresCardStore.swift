@@ -1,0 +1,57 @@
+import CanCuocCore
+import CanCuocStore
+import Foundation
+import PostgresNIO
+
+/// Personalised cards on PostgreSQL.
+struct PostgresCardStore: CardStore {
+    let database: PostgresDatabase
+    var logger: Logger { database.logger }
+
+    static let columns = "id, province_code, resident_id, pin, issued_on, expires_on, law, signer_serial, created_at, record, ef_com, dg1, dg2, dg13, ef_sod, face_sealed"
+
+    static func card(_ row: PostgresRow) throws -> StoredCard {
+        let c = Array(row)
+        var files: [String: Data] = [:]
+        for (offset, name) in StoredCard.fileNames.enumerated() {
+            if let data = try c[10 + offset].decode(Data?.self) { files[name] = data }
+        }
+        return StoredCard(
+            id: try c[0].decode(Int64.self), provinceCode: try c[1].decode(String.self), residentID: try c[2].decode(Int64.self),
+            pin: try c[3].decode(String.self), issuedOn: try LocalDate(iso: try c[4].decode(String.self)),
+            expiresOn: try c[5].decode(String?.self).map { try LocalDate(iso: $0) }, law: try c[6].decode(String.self),
+            signerSerial: try c[7].decode(String.self), createdAt: Date(microseconds: try c[8].decode(Int64.self)),
+            record: try c[9].decode(String.self), files: files, sealedFace: try c[15].decode(Data?.self))
+    }
+
+    func save(_ card: StoredCard) async throws -> StoredCard {
+        let f = card.files
+        let id: Int64? = try await database.write { connection in
+            try await connection.scalar("""
+                INSERT INTO cards (province_code, resident_id, pin, issued_on, expires_on, law, signer_serial, created_at, record, ef_com, dg1, dg2, dg13, ef_sod, face_sealed)
+                SELECT \(card.provinceCode), \(card.residentID), \(card.pin), \(card.issuedOn.description), \(card.expiresOn?.description),
+                       \(card.law), \(card.signerSerial), \(AuditChain.microseconds(card.createdAt)), \(card.record),
+                       \(f["EF.COM"] ?? Data()), \(f["DG1"] ?? Data()), \(f["DG2"]), \(f["DG13"] ?? Data()), \(f["EF.SOD"] ?? Data()), \(card.sealedFace)
+                WHERE EXISTS (SELECT 1 FROM residents WHERE id = \(card.residentID))
+                RETURNING id
+                """, as: Int64.self, logger: logger)
+        }
+        guard let id else { throw StoreError.notFound }
+        var saved = card
+        saved.id = id
+        return saved
+    }
+
+    func cards(residentID: ResidentID) async throws -> [StoredCard] {
+        try await database.read { connection in
+            try await connection.all(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM cards WHERE resident_id = $1 ORDER BY id DESC", binds: .single(residentID)),
+                                     logger: logger, Self.card)
+        }
+    }
+
+    func card(id: Int64) async throws -> StoredCard? {
+        try await database.read { connection in
+            try await connection.all(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM cards WHERE id = $1", binds: .single(id)), logger: logger, Self.card)
+        }.first
+    }
+}

@@ -1,0 +1,52 @@
+import CanCuocCore
+import CanCuocStore
+import Foundation
+import GRDB
+
+/// Personalised cards in the SQLite file.
+struct SQLiteCardStore: CardStore {
+    let writer: any DatabaseWriter
+
+    static let columns = "id, province_code, resident_id, pin, issued_on, expires_on, law, signer_serial, created_at, record, ef_com, dg1, dg2, dg13, ef_sod, face_sealed"
+
+    static func card(_ row: Row) throws -> StoredCard {
+        let issued: String = row[4], expires: String? = row[5]
+        var files: [String: Data] = [:]
+        for (offset, name) in StoredCard.fileNames.enumerated() {
+            if let data: Data = row[10 + offset] { files[name] = data }
+        }
+        return StoredCard(id: row[0], provinceCode: row[1], residentID: row[2], pin: row[3], issuedOn: try LocalDate(iso: issued),
+                          expiresOn: try expires.map { try LocalDate(iso: $0) }, law: row[6], signerSerial: row[7],
+                          createdAt: Date(microseconds: row[8]), record: row[9], files: files, sealedFace: row[15])
+    }
+
+    func save(_ card: StoredCard) async throws -> StoredCard {
+        try await writer.write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM residents WHERE id = ?)", arguments: [card.residentID]) == true else {
+                throw StoreError.notFound
+            }
+            var values: [(any DatabaseValueConvertible)?] = [card.provinceCode, card.residentID, card.pin, card.issuedOn.description,
+                                                           card.expiresOn?.description, card.law, card.signerSerial,
+                                                           AuditChain.microseconds(card.createdAt), card.record]
+            values += StoredCard.fileNames.map { card.files[$0] }
+            values.append(card.sealedFace)
+            try db.execute(sql: """
+                INSERT INTO cards (province_code, resident_id, pin, issued_on, expires_on, law, signer_serial, created_at, record, ef_com, dg1, dg2, dg13, ef_sod, face_sealed)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: StatementArguments(values))
+            var saved = card
+            saved.id = db.lastInsertedRowID
+            return saved
+        }
+    }
+
+    func cards(residentID: ResidentID) async throws -> [StoredCard] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Self.columns) FROM cards WHERE resident_id = ? ORDER BY id DESC", arguments: [residentID]).map(Self.card)
+        }
+    }
+
+    func card(id: Int64) async throws -> StoredCard? {
+        try await writer.read { db in try Row.fetchOne(db, sql: "SELECT \(Self.columns) FROM cards WHERE id = ?", arguments: [id]).map(Self.card) }
+    }
+}

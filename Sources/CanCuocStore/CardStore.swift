@@ -1,0 +1,55 @@
+import CanCuocCore
+import Foundation
+
+/// A personalised card as kept in the register: its personalisation record (card.json), the chip's files
+/// and the face image sealed with the data key (biometrics are encrypted at rest).
+public struct StoredCard: Sendable, Hashable {
+    /// The chip files a card row holds, by LDS name.
+    public static let fileNames = ["EF.COM", "DG1", "DG2", "DG13", "EF.SOD"]
+
+    public var id: Int64
+    public var provinceCode: String
+    public var residentID: ResidentID
+    public var pin: String
+    public var issuedOn: LocalDate
+    public var expiresOn: LocalDate?
+    public var law: String
+    /// The Document Signer certificate's serial number (hex).
+    public var signerSerial: String
+    public var createdAt: Date
+    /// card.json: printed fields, MRZ, QR text, file hashes, BAC keys.
+    public var record: String
+    /// LDS name ("EF.COM", "DG1", ...) -> bytes.
+    public var files: [String: Data]
+    /// The face JPEG sealed with `KeyRing` (context `face:PIN`); nil for a card without a face.
+    public var sealedFace: Data?
+
+    public init(id: Int64 = 0, provinceCode: String, residentID: ResidentID, pin: String, issuedOn: LocalDate, expiresOn: LocalDate?,
+                law: String, signerSerial: String, createdAt: Date, record: String, files: [String: Data], sealedFace: Data?) {
+        self.id = id
+        self.provinceCode = provinceCode
+        self.residentID = residentID
+        self.pin = pin
+        self.issuedOn = issuedOn
+        self.expiresOn = expiresOn
+        self.law = law
+        self.signerSerial = signerSerial
+        self.createdAt = createdAt
+        self.record = record
+        self.files = files
+        self.sealedFace = sealedFace
+    }
+
+    /// The sealing context of a card's face image.
+    public static func faceContext(pin: String) -> String { "face:" + pin }
+}
+
+/// Personalised cards. Card applications and the card's lifecycle (one valid card per person, lost,
+/// revoked) build on this in the applications issue.
+public protocol CardStore: Sendable {
+    /// Stores a personalised card; the resident must exist.
+    func save(_ card: StoredCard) async throws -> StoredCard
+    /// A resident's cards, newest first.
+    func cards(residentID: ResidentID) async throws -> [StoredCard]
+    func card(id: Int64) async throws -> StoredCard?
+}
