@@ -1,3 +1,4 @@
+import CanCuocChip
 import CanCuocCore
 import CanCuocStore
 import Foundation
@@ -18,9 +19,13 @@ public struct AppDependencies: Sendable {
     public let auditEnabled: Bool
     /// Background work that runs with the server and stops after it (the PostgreSQL pool).
     public let services: [any Service]
+    /// The CSCA certificates the card pages check chips against (`serve --pki`).
+    public let trustedCSCAs: TrustedCSCAs
 
     public init(store: any RegisterStore, keys: KeyRing, catalog: AdminUnitCatalog = .shared, clock: @escaping @Sendable () -> Date = Date.init,
-                metrics: AppMetrics = AppMetrics(), access: AccessControl.Policy = .init(), auditEnabled: Bool = true, services: [any Service] = []) {
+                metrics: AppMetrics = AppMetrics(), access: AccessControl.Policy = .init(), auditEnabled: Bool = true, services: [any Service] = [],
+                trustedCSCAs: TrustedCSCAs = TrustedCSCAs([])) {
+        self.trustedCSCAs = trustedCSCAs
         self.store = store
         self.keys = keys
         self.catalog = catalog
@@ -63,6 +68,7 @@ public func buildRouter(_ config: AppConfig, dependencies: AppDependencies) asyn
     ResidentsController(service: service, catalog: d.catalog, metrics: d.metrics, audit: audit).add(to: router)
     CardPreviewController(store: d.store, catalog: d.catalog, clock: d.clock, audit: audit).add(to: router)
     ConsoleController(service: service, pages: pages, catalog: d.catalog, clock: d.clock, audit: audit).add(to: router)
+    CardPageController(store: d.store, keys: d.keys, pages: pages, trusted: d.trustedCSCAs, audit: audit).add(to: router)
     AuthController(access: access, accounts: accounts, pages: pages, audit: audit, secureCookies: config.secureCookies).add(to: router)
     AdminController(accounts: accounts, store: d.store, catalog: d.catalog, pages: pages, audit: audit).add(to: router)
     return router

@@ -116,7 +116,9 @@ struct ConsoleController {
         let action = asOf == nil ? "resident.read" : "resident.as-of"
         let shown = [id] + (household?.1.map(\.resident.id).filter { $0 != id } ?? [])
         try await audit.record(shown.map { (action, "resident:\($0)") }, request: request, context: context)
-        let model = ResidentPageModel(record: record, history: history, household: household, asOf: asOf, catalog: catalog, today: LocalDate(clock()))
+        let cards = asOf == nil ? try await store.cards.cards(residentID: id) : []
+        let model = ResidentPageModel(record: record, history: history, household: household, asOf: asOf, catalog: catalog,
+                                      today: LocalDate(clock()), cards: cards)
         return pages.render("resident", model.dictionary, context: context)
     }
 }

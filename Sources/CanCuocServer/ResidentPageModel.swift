@@ -1,4 +1,5 @@
 import CanCuocCore
+import CanCuocStore
 import Foundation
 
 /// The resident page's view model: everything already formatted, in Vietnamese.
@@ -10,6 +11,8 @@ struct ResidentPageModel {
     let catalog: AdminUnitCatalog
     /// The day a card preview is computed for (today).
     let today: LocalDate
+    /// The resident's personalised cards, newest first.
+    var cards: [StoredCard] = []
 
     var dictionary: [String: Any] {
         let r = record.resident
@@ -25,6 +28,11 @@ struct ResidentPageModel {
             "versionNumber": record.version.number,
         ]
         if let asOf { model["asOf"] = asOf.description } else { model["card"] = cardPreview }
+        model["cards"] = cards.map { card -> [String: Any] in
+            ["issued": PartialDate(card.issuedOn).vietnamese, "expiry": card.expiresOn.map { PartialDate($0).vietnamese } ?? CardData.noExpiryText,
+             "law": card.law, "link": Routes.card(card.residentID, card.id)]
+        }
+        model["hasCards"] = !cards.isEmpty
         if let death = r.deathDate { model["deceased"] = death.vietnamese }
         if let (household, members) = household {
             model["household"] = [

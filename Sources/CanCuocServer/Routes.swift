@@ -31,6 +31,8 @@ public enum Routes {
     static let home: RouterPath = "/"
     static let residentSearch: RouterPath = "/residents"
     static let residentPage: RouterPath = "/residents/:id"
+    static let cardPage: RouterPath = "/residents/:id/cards/:card"
+    static let cardPhoto: RouterPath = "/residents/:id/cards/:card/photo.jpg"
     static let stylesheet: RouterPath = "/static/app.css"
     static let signIn: RouterPath = "/signin"
     static let signInCode: RouterPath = "/signin/code"
@@ -45,6 +47,8 @@ public enum Routes {
 
     public static func resident(_ id: ResidentID) -> String { "/residents/\(id)" }
     public static func cardPreviewQR(_ id: ResidentID) -> String { "/api/v1/residents/\(id)/card-preview/qr.svg" }
+    public static func card(_ resident: ResidentID, _ card: Int64) -> String { "/residents/\(resident)/cards/\(card)" }
+    public static func cardPhoto(_ resident: ResidentID, _ card: Int64) -> String { "/residents/\(resident)/cards/\(card)/photo.jpg" }
     public static func resident(_ id: ResidentID, asOf date: LocalDate) -> String { "/residents/\(id)?as_of=\(date)" }
     static func apiResident(_ id: ResidentID) -> String { "/api/v1/residents/\(id)" }
 

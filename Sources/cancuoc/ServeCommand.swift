@@ -1,4 +1,5 @@
 import ArgumentParser
+import CanCuocChip
 import CanCuocServer
 import CanCuocStore
 import Foundation
@@ -17,6 +18,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Mark the session cookie Secure (a TLS proxy is in front; env CANCUOC_SECURE_COOKIES=1).") var secureCookies = false
     @Flag(help: "Create the demo accounts (one per role) if missing and print them.") var demoAccounts = false
     @Flag(help: "Benchmark only: do not write the audit trail.") var withoutAudit = false
+    @Option(help: "The card PKI folder whose CSCA certificates the card pages check chips against (env CANCUOC_PKI; default ./data/pki).") var pki: String?
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -40,8 +42,11 @@ struct ServeCommand: AsyncParsableCommand {
             if !services.isEmpty { for service in services { Task { try await service.run() } } }
             try await DemoAccounts(store: store, keys: keys, provinceCode: config.provinceCode).ensureAndPrint()
         }
+        let pkiPath = pki ?? environment["CANCUOC_PKI"] ?? "./data/pki"
+        let trusted = try TrustedCSCAs(pkiDirectory: URL(fileURLWithPath: pkiPath))
         let app = try await buildApplication(config, dependencies: AppDependencies(
-            store: store, keys: keys, metrics: AppMetrics(registry: registry), auditEnabled: !withoutAudit, services: demoAccounts ? [] : services))
+            store: store, keys: keys, metrics: AppMetrics(registry: registry), auditEnabled: !withoutAudit, services: demoAccounts ? [] : services,
+            trustedCSCAs: trusted))
         print("CanCuoc serving http://\(config.host):\(config.port) (database \(database.displayLocation))")
         // Scripts wait for these lines: do not leave them in a buffer when stdout is a file or a pipe
         // (fflush(nil) flushes every stream without touching the global `stdout`).
