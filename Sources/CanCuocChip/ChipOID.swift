@@ -76,6 +76,20 @@ enum DERBytes {
         coder.appendPrimitiveNode(identifier: identifier) { $0.append(contentsOf: bytes) }
     }
 
+    /// Tag bytes, the DER length of `content`, then `content`.
+    static func tlv(_ tag: [UInt8], _ content: [UInt8]) -> [UInt8] {
+        var out = tag
+        let n = content.count
+        switch n {
+        case ..<0x80: out.append(UInt8(n))
+        case ..<0x100: out += [0x81, UInt8(n)]
+        case ..<0x10000: out += [0x82, UInt8(n >> 8), UInt8(n & 0xFF)]
+        default: out += [0x83, UInt8(n >> 16), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF)]
+        }
+        out.reserveCapacity(out.count + n)
+        return out + content
+    }
+
     static func primitiveContent(_ node: ASN1Node) throws -> ArraySlice<UInt8> {
         guard case .primitive(let bytes) = node.content else { throw ASN1Error.unexpectedFieldType(node.identifier) }
         return bytes

@@ -9,20 +9,17 @@ public enum DG2FaceImage {
     public static func encode(jpeg: [UInt8], sex: Sex) throws -> [UInt8] {
         let info = try JPEGInfo(jpeg)
         let record = facialRecord(jpeg: jpeg, info: info, sex: sex)
-        return try DERBytes.wrapped(DERBytes.application(21)) { coder in
-            try coder.appendConstructedNode(identifier: DERBytes.application(97)) { coder in
-                try coder.serialize(1)
-                try coder.appendConstructedNode(identifier: DERBytes.application(96)) { coder in
-                    coder.appendConstructedNode(identifier: DERBytes.context(1)) { coder in
-                        DERBytes.primitive(DERBytes.context(0), [0x01, 0x01], into: &coder)
-                        DERBytes.primitive(DERBytes.context(1), [0x02], into: &coder)
-                        DERBytes.primitive(DERBytes.context(7), [0x01, 0x01], into: &coder)
-                        DERBytes.primitive(DERBytes.context(8), [0x00, 0x08], into: &coder)
-                    }
-                    DERBytes.primitive(DERBytes.application(46), record, into: &coder)
-                }
-            }
+        let header = try DERBytes.wrapped(DERBytes.context(1)) { coder in
+            DERBytes.primitive(DERBytes.context(0), [0x01, 0x01], into: &coder)
+            DERBytes.primitive(DERBytes.context(1), [0x02], into: &coder)
+            DERBytes.primitive(DERBytes.context(7), [0x01, 0x01], into: &coder)
+            DERBytes.primitive(DERBytes.context(8), [0x00, 0x08], into: &coder)
         }
+        let count = try DERBytes.of(1)
+        // The image is most of the bytes: each wrapper is written around it once with its length known, rather
+        // than by swift-asn1's serializer, which moves the content up at every nesting level to fit the length.
+        let template = DERBytes.tlv([0x7F, 0x60], header + DERBytes.tlv([0x5F, 0x2E], record))
+        return DERBytes.tlv([0x75], DERBytes.tlv([0x7F, 0x61], count + template))
     }
 
     /// The JPEG inside a DG2 (the image data after the 19794-5 headers).

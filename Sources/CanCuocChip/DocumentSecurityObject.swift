@@ -60,16 +60,13 @@ public struct DocumentSecurityObject: Sendable {
                     try coder.serialize(ASN1OctetString(contentBytes: content[...]))
                 }
             }
-            try coder.appendConstructedNode(identifier: DERBytes.context(0)) { coder in
-                try coder.serialize(signer.certificate)
+            coder.appendConstructedNode(identifier: DERBytes.context(0)) { coder in
+                coder.serializeRawBytes(signer.certificateDER)
             }
             try coder.appendConstructedNode(identifier: .set) { coder in
                 try coder.appendConstructedNode(identifier: .sequence) { coder in
                     try coder.serialize(1)
-                    try coder.appendConstructedNode(identifier: .sequence) { coder in
-                        try coder.serialize(signer.certificate.issuer)
-                        try coder.serialize(signer.certificate.serialNumber.bytes)
-                    }
+                    coder.serializeRawBytes(signer.issuerAndSerialDER)
                     try coder.serialize(sha256)
                     // [0] IMPLICIT: the same content as the SET that was signed.
                     coder.serializeRawBytes([0xA0] + attributes.dropFirst())

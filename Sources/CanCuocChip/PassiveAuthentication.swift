@@ -18,6 +18,12 @@ public struct PassiveAuthentication: Sendable {
 
     /// `files` by LDS file; `cscas` the trusted CSCA certificates; `issueDate` overrides the date read from DG13.
     public static func verify(files: [LDSFile: [UInt8]], cscas: [Certificate], issueDate: LocalDate? = nil) async -> PassiveAuthentication {
+        await verify(files: files, cscas: cscas, issueDate: issueDate, chains: nil)
+    }
+
+    /// As above; `chains` remembers each Document Signer's chain result per issue day, since every card a
+    /// signer made in a day shares it (path validation costs a P-384 verification).
+    static func verify(files: [LDSFile: [UInt8]], cscas: [Certificate], issueDate: LocalDate?, chains: ChainCache?) async -> PassiveAuthentication {
         var report = PassiveAuthentication()
         guard let sodBytes = files[.sod] else {
             report.add("EF.SOD structure", false, "EF.SOD is missing")
@@ -40,7 +46,15 @@ public struct PassiveAuthentication: Sendable {
         }
         report.signature(sod, ds: ds)
         let date = issueDate ?? Self.issueDate(files: files)
-        await report.chain(ds, cscas: cscas, at: date.map { Self.moment(on: $0, for: ds) } ?? Date())
+        let moment = date.map { Self.moment(on: $0, for: ds) } ?? Date()
+        let key = ChainCache.Key(certificate: ds, moment: moment)
+        if let chains, let cached = chains.result(for: key) {
+            report.checks.append(contentsOf: cached)
+        } else {
+            let before = report.checks.count
+            await report.chain(ds, cscas: cscas, at: moment)
+            chains?.store(Array(report.checks[before...]), for: key)
+        }
         report.validity(ds, issueDate: date)
         return report
     }

@@ -28,40 +28,60 @@ public struct QRCodeImage: Sendable, Hashable {
 
     /// An SVG with one path of unit squares, `quietZone` light modules around (ISO/IEC 18004 asks for 4).
     public func svg(moduleSize: Int = 4, quietZone: Int = 4) -> String {
-        let side = width + 2 * quietZone
-        var path = ""
+        let side = String(width + 2 * quietZone)
+        let pixels = String((width + 2 * quietZone) * moduleSize)
+        // Built as bytes: a QR code has hundreds of runs, and String appends dominated the personalisation time.
+        var path: [UInt8] = []
+        path.reserveCapacity(width * width * 4)
         for y in 0..<width {
             var x = 0
             while x < width {
-                guard isDark(x: x, y: y) else { x += 1; continue }
+                guard modules[y * width + x] else { x += 1; continue }
                 let start = x
-                while x < width && isDark(x: x, y: y) { x += 1 }
-                path += "M\(start + quietZone) \(y + quietZone)h\(x - start)v1h-\(x - start)z"
+                while x < width && modules[y * width + x] { x += 1 }
+                path.append(UInt8(ascii: "M")); Self.appendDecimal(start + quietZone, to: &path)
+                path.append(UInt8(ascii: " ")); Self.appendDecimal(y + quietZone, to: &path)
+                path.append(UInt8(ascii: "h")); Self.appendDecimal(x - start, to: &path)
+                path.append(contentsOf: Self.downAndBack); Self.appendDecimal(x - start, to: &path)
+                path.append(UInt8(ascii: "z"))
             }
         }
-        return """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <svg xmlns="http://www.w3.org/2000/svg" width="\(side * moduleSize)" height="\(side * moduleSize)" viewBox="0 0 \(side) \(side)" shape-rendering="crispEdges">
-        <rect width="\(side)" height="\(side)" fill="#fff"/>
-        <path d="\(path)" fill="#000"/>
-        </svg>
+        var svg = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\""
+        svg += pixels + "\" height=\"" + pixels + "\" viewBox=\"0 0 " + side + " " + side + "\" shape-rendering=\"crispEdges\">\n"
+        svg += "<rect width=\"" + side + "\" height=\"" + side + "\" fill=\"#fff\"/>\n<path d=\""
+        svg += String(decoding: path, as: UTF8.self)
+        svg += "\" fill=\"#000\"/>\n</svg>\n"
+        return svg
+    }
 
-        """
+    private static let downAndBack = Array("v1h-".utf8)
+
+    /// Module coordinates are below 200 (version 40 is 177 modules wide).
+    private static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        if value >= 100 { out.append(UInt8(ascii: "0") + UInt8(value / 100)) }
+        if value >= 10 { out.append(UInt8(ascii: "0") + UInt8(value / 10 % 10)) }
+        out.append(UInt8(ascii: "0") + UInt8(value % 10))
     }
 
     /// A 1-bit greyscale PNG, each module `scale` pixels square.
     public func png(scale: Int = 4, quietZone: Int = 4) throws(QRCodeError) -> [UInt8] {
         let side = (width + 2 * quietZone) * scale
         let rowBytes = (side + 7) / 8
-        var raw = [UInt8](repeating: 0, count: (rowBytes + 1) * side)
-        for py in 0..<side {
-            let rowStart = py * (rowBytes + 1)
-            raw[rowStart] = 0  // filter: none
-            for px in 0..<side {
-                let mx = px / scale - quietZone, my = py / scale - quietZone
-                let dark = mx >= 0 && my >= 0 && mx < width && my < width && isDark(x: mx, y: my)
-                if !dark { raw[rowStart + 1 + px / 8] |= 0x80 >> UInt8(px % 8) }  // 1 = white
+        var raw = [UInt8]()
+        raw.reserveCapacity((rowBytes + 1) * side)
+        // One pixel row per module row, repeated `scale` times (filter byte 0, then bits, 1 = white).
+        var row = [UInt8](repeating: 0, count: rowBytes + 1)
+        let light = [UInt8](repeating: 0xFF, count: rowBytes)
+        for my in -quietZone..<(width + quietZone) {
+            row.replaceSubrange(1..., with: light)
+            if my >= 0 && my < width {
+                // Clear the bits of each dark module's pixels.
+                for mx in 0..<width where modules[my * width + mx] {
+                    let first = (mx + quietZone) * scale
+                    for px in first..<(first + scale) { row[1 + px >> 3] &= ~(0x80 >> UInt8(px & 7)) }
+                }
             }
+            for _ in 0..<scale { raw.append(contentsOf: row) }
         }
         var out: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
         var header = Self.bigEndian(UInt32(side)) + Self.bigEndian(UInt32(side))
@@ -77,7 +97,7 @@ public struct QRCodeImage: Sendable, Hashable {
         var out = [UInt8](repeating: 0, count: Int(length))
         let status = out.withUnsafeMutableBufferPointer { target in
             bytes.withUnsafeBufferPointer { source in
-                compress2(target.baseAddress, &length, source.baseAddress, uLong(source.count), Z_BEST_COMPRESSION)
+                compress2(target.baseAddress, &length, source.baseAddress, uLong(source.count), Z_DEFAULT_COMPRESSION)
             }
         }
         guard status == Z_OK else { throw .compression(Int(status)) }

@@ -10,8 +10,16 @@ struct CardPageController {
     let store: any RegisterStore
     let keys: KeyRing
     let pages: ConsolePages
-    let trusted: TrustedCSCAs
+    let authenticator: PassiveAuthenticator
     let audit: AuditRecorder
+
+    init(store: any RegisterStore, keys: KeyRing, pages: ConsolePages, trusted: TrustedCSCAs, audit: AuditRecorder) {
+        self.store = store
+        self.keys = keys
+        self.pages = pages
+        authenticator = PassiveAuthenticator(trusted: trusted)
+        self.audit = audit
+    }
 
     func add(to router: Router<AppRequestContext>) {
         router.get(Routes.cardPage) { request, context in
@@ -19,7 +27,7 @@ struct CardPageController {
             try await audit.record("card.view", target: "resident:\(card.residentID)", request: request, context: context)
             var files: [LDSFile: [UInt8]] = [:]
             for (name, data) in card.files { if let file = LDSFile(rawValue: name) { files[file] = Array(data) } }
-            let report: PassiveAuthentication? = trusted.isEmpty ? nil : await PassiveAuthentication.verify(files: files, trusting: trusted)
+            let report: PassiveAuthentication? = authenticator.trusted.isEmpty ? nil : await authenticator.verify(files: files)
             let model = try CardPageModel(card: card, report: report)
             return pages.render("card", model.dictionary, context: context)
         }

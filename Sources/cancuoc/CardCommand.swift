@@ -10,7 +10,7 @@ import X509
 struct CardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "card", abstract: "Personalise a card from the register, and check a card's chip (passive authentication).",
-        subcommands: [CardPersonalize.self, CardVerify.self, CardExpiry.self])
+        subcommands: [CardPersonalize.self, CardVerify.self, CardExpiry.self, CardBench.self])
 }
 
 struct CardPersonalize: AsyncParsableCommand {

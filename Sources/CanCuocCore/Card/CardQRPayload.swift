@@ -92,7 +92,8 @@ public struct CardQRPayload: Hashable, Sendable {
 
     /// A field never carries the separator or a line break.
     private static func clean(_ value: String) -> String {
-        value.replacingOccurrences(of: "|", with: "/").replacingOccurrences(of: "\n", with: " ")
+        guard value.utf8.contains(where: { $0 == UInt8(ascii: "|") || $0 == UInt8(ascii: "\n") }) else { return value }
+        return value.replacingOccurrences(of: "|", with: "/").replacingOccurrences(of: "\n", with: " ")
     }
 }
 

@@ -6,8 +6,11 @@ public struct MRZName: Hashable, Sendable {
 
     /// Vietnamese order: the first word is the surname (họ), the rest are the middle and given names.
     public init(vietnameseFullName: String) {
-        let words = VietnameseText.stripMarks(vietnameseFullName).uppercased()
-            .split(whereSeparator: { $0 == " " || $0 == "-" || $0 == "\t" })
+        // fold: marks dropped, Đ -> d, lower case, hyphens and other punctuation become spaces (apostrophes are
+        // removed first: ICAO omits them); then only A-Z is kept.
+        let apostrophes: Set<Character> = ["'", "’"]
+        let words = VietnameseText.fold(String(vietnameseFullName.filter { !apostrophes.contains($0) })).uppercased()
+            .split(separator: " ")
             .map { word in String(word.unicodeScalars.filter { ("A"..."Z").contains($0) }.map(Character.init)) }
             .filter { !$0.isEmpty }
         surname = words.first ?? ""
