@@ -54,4 +54,21 @@ struct PostgresCardStore: CardStore {
             try await connection.all(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM cards WHERE id = $1", binds: .single(id)), logger: logger, Self.card)
         }.first
     }
+
+    func sealedFaces(after id: Int64, limit: Int) async throws -> [SealedFace] {
+        try await database.read { connection in
+            try await connection.all("SELECT id, pin, face_sealed FROM cards WHERE id > \(id) AND face_sealed IS NOT NULL ORDER BY id LIMIT \(limit)",
+                                     logger: logger) { row in
+                let c = Array(row)
+                return SealedFace(cardID: try c[0].decode(Int64.self), pin: try c[1].decode(String.self), sealed: try c[2].decode(Data.self))
+            }
+        }
+    }
+
+    func replaceSealedFace(cardID: Int64, sealed: Data) async throws {
+        let changed = try await database.write { connection in
+            try await connection.scalar("UPDATE cards SET face_sealed = \(sealed) WHERE id = \(cardID) RETURNING id", as: Int64.self, logger: logger)
+        }
+        guard changed != nil else { throw StoreError.notFound }
+    }
 }

@@ -49,4 +49,18 @@ struct SQLiteCardStore: CardStore {
     func card(id: Int64) async throws -> StoredCard? {
         try await writer.read { db in try Row.fetchOne(db, sql: "SELECT \(Self.columns) FROM cards WHERE id = ?", arguments: [id]).map(Self.card) }
     }
+
+    func sealedFaces(after id: Int64, limit: Int) async throws -> [SealedFace] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, pin, face_sealed FROM cards WHERE id > ? AND face_sealed IS NOT NULL ORDER BY id LIMIT ?",
+                             arguments: [id, limit]).map { SealedFace(cardID: $0[0], pin: $0[1], sealed: $0[2]) }
+        }
+    }
+
+    func replaceSealedFace(cardID: Int64, sealed: Data) async throws {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE cards SET face_sealed = ? WHERE id = ?", arguments: [sealed, cardID])
+            guard db.changesCount == 1 else { throw StoreError.notFound }
+        }
+    }
 }

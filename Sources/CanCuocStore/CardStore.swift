@@ -52,4 +52,19 @@ public protocol CardStore: Sendable {
     /// A resident's cards, newest first.
     func cards(residentID: ResidentID) async throws -> [StoredCard]
     func card(id: Int64) async throws -> StoredCard?
+    /// Sealed faces in card-id order after `id`, for key rotation.
+    func sealedFaces(after id: Int64, limit: Int) async throws -> [SealedFace]
+    func replaceSealedFace(cardID: Int64, sealed: Data) async throws
+}
+
+public struct SealedFace: Sendable, Hashable {
+    public let cardID: Int64
+    public let pin: String
+    public let sealed: Data
+
+    public init(cardID: Int64, pin: String, sealed: Data) {
+        self.cardID = cardID
+        self.pin = pin
+        self.sealed = sealed
+    }
 }

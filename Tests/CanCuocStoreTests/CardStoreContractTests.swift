@@ -28,6 +28,11 @@ import Testing
         #expect(try await store.cards.card(id: saved.id) == saved)
         #expect(try await store.cards.cards(residentID: id) == [newer, saved])
         #expect(try await store.cards.card(id: 999_999) == nil)
+        #expect(try await store.cards.sealedFaces(after: 0, limit: 10) == [SealedFace(cardID: saved.id, pin: saved.pin, sealed: Data([9, 9, 9]))])
+        try await store.cards.replaceSealedFace(cardID: saved.id, sealed: Data([7]))
+        #expect(try await store.cards.card(id: saved.id)?.sealedFace == Data([7]))
+        #expect(try await store.cards.sealedFaces(after: saved.id, limit: 10).isEmpty)
+        await #expect(throws: StoreError.notFound) { try await store.cards.replaceSealedFace(cardID: 999_999, sealed: Data([1])) }
         var orphan = card
         orphan.residentID = 999_999
         await #expect(throws: StoreError.notFound) { try await store.cards.save(orphan) }

@@ -66,6 +66,10 @@ import Testing
         let sealed = try queue.read { db in try Data.fetchOne(db, sql: "SELECT face_sealed FROM cards") }
         #expect(sealed?.starts(with: [0xFF, 0xD8]) == false)
 
+        // Rotating the data key re-seals the portrait with the audit signing key.
+        let rotated = try Self.run(["keys", "rotate", "--db", db])
+        #expect(rotated.status == 0 && rotated.stdout.contains("re-sealed 2 stored secrets"), "\(rotated.stdout)")
+
         // A card without a face (and no --photo) is refused.
         let noFace = try Self.run(["card", "personalize", "--db", db, "--pki", pki, "--passphrase-file", passphrase, "--pin", adult,
                                    "--out", folder.appendingPathComponent("noface").path])

@@ -26,6 +26,18 @@ public struct KeyRotation: Sendable {
             try await store.audit.replaceSealedSigningKey(try signer.sealed(with: keys))
             count += 1
         }
+        // Card portraits (biometrics), page by page.
+        var after: Int64 = 0
+        while true {
+            let page = try await store.cards.sealedFaces(after: after, limit: 500)
+            guard let last = page.last else { break }
+            for face in page where KeyRing.keyID(of: face.sealed) != keys.activeID {
+                let context = StoredCard.faceContext(pin: face.pin)
+                try await store.cards.replaceSealedFace(cardID: face.cardID, sealed: try keys.seal(try keys.open(face.sealed, context: context), context: context))
+                count += 1
+            }
+            after = last.cardID
+        }
         return count
     }
 }
