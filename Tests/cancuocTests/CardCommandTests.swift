@@ -6,6 +6,14 @@ import Testing
 @Suite struct CardCommandTests {
     static func run(_ arguments: [String]) throws -> CommandLineTests.Run { try CommandLineTests.run(arguments) }
 
+    @Test func dueDatesFromTheCommandLine() throws {
+        #expect(try Self.run(["calendar", "due", "--from", "2021-02-05", "--working-days", "7"]).stdout == "2021-02-23\n")
+        #expect(try Self.run(["calendar", "due", "--from", "2021-04-29", "--working-days", "2"]).stdout == "2021-05-05\n")
+        let uncovered = try Self.run(["calendar", "due", "--from", "2030-01-02", "--working-days", "2"])
+        #expect(uncovered.status == 1 && uncovered.stderr.contains("no days off for 2030"))
+        #expect(try Self.run(["calendar", "due", "--from", "2021-02-30", "--working-days", "2"]).status != 0)
+    }
+
     @Test func personaliseAndVerifyFromTheCommandLine() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cli-card-\(UUID().uuidString)")
         let db = folder.appendingPathComponent("register.sqlite").path
