@@ -45,3 +45,42 @@ import Testing
         #expect(ProcessingDeadline.workingDays(law: .identification2023, kind: .regrant, area: .remote) == 7)
     }
 }
+
+@Suite struct FeeScheduleTests {
+    let fees = FeeSchedule.shipped
+
+    func fee(_ date: String, _ kind: ApplicationKind, _ reason: ApplicationReason? = nil, age: Int = 30,
+             declared: Set<FeeSchedule.Exemption> = []) throws -> FeeSchedule.Decision {
+        try fees.fee(on: try LocalDate(iso: date), kind: kind, reason: reason, age: age, declared: declared)
+    }
+
+    @Test func the2014LawInTheChipCardEra() throws {
+        #expect(try fee("2021-07-24", .first).dueVND == 0)
+        #expect(try fee("2021-07-24", .renewal, .thresholdAge).dueVND == 0)
+        #expect(try fee("2021-07-24", .renewal, .damaged).dueVND == 50_000)
+        #expect(try fee("2021-07-24", .regrant, .lost).dueVND == 70_000)
+        #expect(try fee("2021-07-24", .conversion, .fromCMND9).dueVND == 30_000)
+        // Halved in the first half of 2021.
+        #expect(try fee("2021-03-01", .conversion, .fromCMND9).dueVND == 15_000)
+        #expect(try fee("2021-06-30", .regrant, .lost).dueVND == 35_000)
+        // No exemptions under the 2014 schedule.
+        #expect(try fee("2021-07-24", .regrant, .lost, age: 65).dueVND == 70_000)
+    }
+
+    @Test func the2023LawWithExemptions() throws {
+        #expect(try fee("2024-07-01", .first, age: 10).scheduledVND == 0)
+        #expect(try fee("2025-01-10", .conversion, .fromBarcodeCCCD).dueVND == 30_000)
+        #expect(try fee("2025-01-10", .renewal, .onRequest).dueVND == 50_000)
+        #expect(try fee("2025-01-10", .renewal, .unitReorganisation).dueVND == 0)
+        let child = try fee("2025-01-10", .regrant, .lost, age: 15)
+        #expect(child.dueVND == 0 && child.scheduledVND == 70_000 && child.exemption == .under16)
+        #expect(try fee("2025-01-10", .regrant, .lost, age: 60).exemption == .aged60)
+        #expect(try fee("2025-01-10", .renewal, .damaged, declared: [.poorHousehold]).dueVND == 0)
+    }
+
+    @Test func aGapInTheScheduleIsAnError() throws {
+        #expect(throws: FeeScheduleError.noFee(kind: .renewal, reason: .damaged, date: try LocalDate(iso: "2015-06-01"))) {
+            try fee("2015-06-01", .renewal, .damaged)
+        }
+    }
+}
