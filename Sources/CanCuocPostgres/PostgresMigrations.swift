@@ -221,5 +221,49 @@ enum PostgresMigrations {
             "CREATE INDEX cards_by_resident ON cards(resident_id, id)",
             "CREATE INDEX cards_by_id ON cards(id)",
         ]),
+        Migration(id: "2026-11-29-applications", statements: [
+            """
+            CREATE TABLE applications (
+                province_code text NOT NULL,
+                id bigint GENERATED ALWAYS AS IDENTITY,
+                resident_id bigint NOT NULL,
+                pin text NOT NULL,
+                kind text NOT NULL,
+                reason text,
+                state text NOT NULL,
+                receipt_code text NOT NULL,
+                request_id text,
+                site text NOT NULL,
+                application_date text NOT NULL,
+                due_date text NOT NULL,
+                fee_vnd bigint NOT NULL,
+                exemption text,
+                created_at bigint NOT NULL,
+                updated_at bigint NOT NULL,
+                PRIMARY KEY (province_code, id)
+            )
+            """,
+            "CREATE INDEX applications_by_id ON applications(id)",
+            "CREATE UNIQUE INDEX applications_by_receipt ON applications(receipt_code, province_code)",
+            "CREATE UNIQUE INDEX applications_by_request ON applications(request_id, province_code) WHERE request_id IS NOT NULL",
+            """
+            CREATE UNIQUE INDEX applications_open_per_resident ON applications(resident_id, province_code)
+                WHERE state NOT IN ('handed-over', 'refused', 'cancelled')
+            """,
+            "CREATE INDEX applications_by_state ON applications(state, due_date)",
+            """
+            CREATE TABLE application_events (
+                province_code text NOT NULL,
+                application_id bigint NOT NULL,
+                seq integer NOT NULL,
+                from_state text,
+                to_state text NOT NULL,
+                actor text NOT NULL,
+                at bigint NOT NULL,
+                note text NOT NULL,
+                PRIMARY KEY (province_code, application_id, seq)
+            )
+            """,
+        ]),
     ]
 }

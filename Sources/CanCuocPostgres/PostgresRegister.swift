@@ -17,6 +17,7 @@ public final class PostgresRegister: RegisterStore, Service {
     public let accounts: any AccountStore
     public let audit: any AuditStore
     public let cards: any CardStore
+    public let applications: any ApplicationStore
     public var backendName: String { "postgres" }
 
     /// Connects once directly (so a wrong password, a server that is down or a schema from another
@@ -59,6 +60,7 @@ public final class PostgresRegister: RegisterStore, Service {
         accounts = PostgresAccountStore(database: database)
         audit = PostgresAuditStore(database: database)
         cards = PostgresCardStore(database: database)
+        applications = PostgresApplicationStore(database: database)
     }
 
     /// The pool's background work; returns when the service group shuts down.

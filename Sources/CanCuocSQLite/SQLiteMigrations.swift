@@ -195,6 +195,44 @@ enum SQLiteMigrations {
                 CREATE INDEX cards_by_resident ON cards(resident_id, id);
                 """)
         }
+        migrator.registerMigration("2026-11-29-applications") { db in
+            try db.execute(sql: """
+                CREATE TABLE applications (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    province_code TEXT NOT NULL,
+                    resident_id INTEGER NOT NULL REFERENCES residents(id),
+                    pin TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    reason TEXT,
+                    state TEXT NOT NULL,
+                    receipt_code TEXT NOT NULL,
+                    request_id TEXT,
+                    site TEXT NOT NULL,
+                    application_date TEXT NOT NULL,
+                    due_date TEXT NOT NULL,
+                    fee_vnd INTEGER NOT NULL,
+                    exemption TEXT,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE UNIQUE INDEX applications_by_receipt ON applications(receipt_code, province_code);
+                CREATE UNIQUE INDEX applications_by_request ON applications(request_id, province_code) WHERE request_id IS NOT NULL;
+                CREATE UNIQUE INDEX applications_open_per_resident ON applications(resident_id, province_code)
+                    WHERE state NOT IN ('handed-over', 'refused', 'cancelled');
+                CREATE INDEX applications_by_state ON applications(state, due_date);
+                CREATE TABLE application_events (
+                    application_id INTEGER NOT NULL REFERENCES applications(id),
+                    seq INTEGER NOT NULL,
+                    province_code TEXT NOT NULL,
+                    from_state TEXT,
+                    to_state TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    note TEXT NOT NULL,
+                    PRIMARY KEY (application_id, seq)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

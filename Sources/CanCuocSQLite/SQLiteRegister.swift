@@ -14,6 +14,7 @@ public final class SQLiteRegister: RegisterStore {
     public let accounts: any AccountStore
     public let audit: any AuditStore
     public let cards: any CardStore
+    public let applications: any ApplicationStore
     public var backendName: String { "sqlite" }
 
     /// Opens (creating if needed) the database file at `path` and brings its schema up to date.
@@ -75,6 +76,7 @@ public final class SQLiteRegister: RegisterStore {
         accounts = SQLiteAccountStore(writer: writer)
         audit = SQLiteAuditStore(writer: writer)
         cards = SQLiteCardStore(writer: writer)
+        applications = SQLiteApplicationStore(writer: writer)
     }
 
     static func configuration() -> Configuration {

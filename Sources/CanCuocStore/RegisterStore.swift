@@ -9,6 +9,7 @@ public protocol RegisterStore: Sendable {
     var accounts: any AccountStore { get }
     var audit: any AuditStore { get }
     var cards: any CardStore { get }
+    var applications: any ApplicationStore { get }
     /// A short name for /healthz and logs ("sqlite", "postgres").
     var backendName: String { get }
     /// Checks that the database answers.

@@ -14,6 +14,30 @@ import Testing
         #expect(try Self.run(["calendar", "due", "--from", "2021-02-30", "--working-days", "2"]).status != 0)
     }
 
+    @Test func applicationsFromTheCommandLine() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cli-apps-\(UUID().uuidString)")
+        let db = folder.appendingPathComponent("register.sqlite").path
+        #expect(try Self.run(["seed", "--province", "38", "--people", "200", "--db", db]).status == 0)
+        let pin = try DatabaseQueue(path: db).read { db in
+            try String.fetchOne(db, sql: "SELECT pin FROM residents WHERE pin IS NOT NULL AND birth_date < '1990' AND death_date IS NULL LIMIT 1")!
+        }
+        let created = try Self.run(["applications", "create", "--db", db, "--pin", pin, "--kind", "first", "--date", "2021-07-23", "--request-id", "f1"])
+        #expect(created.status == 0, "\(created.stderr)")
+        let object = try #require(JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])
+        let id = try #require(object["id"] as? Int)
+        #expect(object["state"] as? String == "received" && (object["receipt_code"] as? String)?.hasPrefix("38-") == true)
+        #expect((object["due_date"] as? String)?.hasPrefix("2021-08") == true)
+        // The same request id returns the same application.
+        #expect(try Self.run(["applications", "create", "--db", db, "--pin", pin, "--kind", "first", "--date", "2021-07-23", "--request-id", "f1"]).stdout == created.stdout)
+        let refused = try Self.run(["applications", "advance", String(id), "--db", db, "--to", "approved"])
+        #expect(refused.status == 2 && refused.stderr.contains("cannot go from received to approved"))
+        #expect(try Self.run(["applications", "advance", String(id), "--db", db, "--to", "transferred"]).status == 0)
+        let shown = try Self.run(["applications", "show", String(id), "--db", db])
+        let history = try #require((JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])?["history"] as? [[String: Any]])
+        #expect(history.map { $0["to"] as? String } == ["received", "transferred"])
+        #expect(try Self.run(["applications", "show", "999", "--db", db]).status == 1)
+    }
+
     @Test func personaliseAndVerifyFromTheCommandLine() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cli-card-\(UUID().uuidString)")
         let db = folder.appendingPathComponent("register.sqlite").path

@@ -1,0 +1,96 @@
+import CanCuocCore
+import CanCuocStore
+import Foundation
+import PostgresNIO
+
+/// Card applications on PostgreSQL: shared by every server, so the one-open-application rule, request ids and
+/// compare-and-set moves hold across them.
+struct PostgresApplicationStore: ApplicationStore {
+    let database: PostgresDatabase
+    var logger: Logger { database.logger }
+
+    static let columns = "id, province_code, resident_id, pin, kind, reason, state, receipt_code, request_id, site, application_date, due_date, fee_vnd, exemption, created_at, updated_at"
+
+    static func read(_ connection: PostgresConnection, id: Int64, logger: Logger) async throws -> ApplicationRecord? {
+        let events = try await connection.all("SELECT seq, from_state, to_state, actor, at, note FROM application_events WHERE application_id = \(id) ORDER BY seq",
+                                              logger: logger) { row in
+            let (seq, from, to, actor, at, note) = try row.decode((Int, String?, String, String, Int64, String).self)
+            return ApplicationEvent(sequence: seq, from: from.flatMap(ApplicationState.init), to: ApplicationState(rawValue: to) ?? .received,
+                                    actor: actor, at: Date(microseconds: at), note: note)
+        }
+        return try await connection.all(PostgresQuery(unsafeSQL: "SELECT \(columns) FROM applications WHERE id = $1", binds: .single(id)), logger: logger) { row in
+            let c = Array(row)
+            guard let kind = ApplicationKind(rawValue: try c[4].decode(String.self)), let state = ApplicationState(rawValue: try c[6].decode(String.self)) else {
+                throw ApplicationError.notFound(id)
+            }
+            return ApplicationRecord(
+                id: try c[0].decode(Int64.self), provinceCode: try c[1].decode(String.self), residentID: try c[2].decode(Int64.self),
+                pin: try c[3].decode(String.self), kind: kind, reason: try c[5].decode(String?.self).flatMap(ApplicationReason.init), state: state,
+                receiptCode: try c[7].decode(String.self), requestID: try c[8].decode(String?.self), site: try c[9].decode(String.self),
+                applicationDate: try LocalDate(iso: try c[10].decode(String.self)), dueDate: try LocalDate(iso: try c[11].decode(String.self)),
+                feeVND: try c[12].decode(Int.self), exemption: try c[13].decode(String?.self), createdAt: Date(microseconds: try c[14].decode(Int64.self)),
+                updatedAt: Date(microseconds: try c[15].decode(Int64.self)), events: events)
+        }.first
+    }
+
+    func create(_ a: ApplicationRecord, actor: String) async throws -> (record: ApplicationRecord, created: Bool) {
+        do {
+            return try await database.write { connection in
+                if let requestID = a.requestID,
+                   let existing = try await connection.scalar("SELECT id FROM applications WHERE request_id = \(requestID) AND province_code = \(a.provinceCode)",
+                                                              as: Int64.self, logger: logger) {
+                    return (try await Self.read(connection, id: existing, logger: logger)!, false)
+                }
+                let id = try await connection.scalar("""
+                    INSERT INTO applications (province_code, resident_id, pin, kind, reason, state, receipt_code, request_id, site, application_date, due_date, fee_vnd, exemption, created_at, updated_at)
+                    VALUES (\(a.provinceCode), \(a.residentID), \(a.pin), \(a.kind.rawValue), \(a.reason?.rawValue), \(a.state.rawValue), \(a.receiptCode), \(a.requestID),
+                            \(a.site), \(a.applicationDate.description), \(a.dueDate.description), \(a.feeVND), \(a.exemption),
+                            \(AuditChain.microseconds(a.createdAt)), \(AuditChain.microseconds(a.updatedAt)))
+                    RETURNING id
+                    """, as: Int64.self, logger: logger) ?? 0
+                try await connection.query("""
+                    INSERT INTO application_events VALUES (\(a.provinceCode), \(id), 1, NULL, \(a.state.rawValue), \(actor), \(AuditChain.microseconds(a.createdAt)), \("tiếp nhận"))
+                    """, logger: logger)
+                return (try await Self.read(connection, id: id, logger: logger)!, true)
+            }
+        } catch where PostgresFailure.sqlState(error) == "23505" {
+            // A concurrent submission won: the same request id, or another open application of the resident.
+            return try await database.read { connection -> (record: ApplicationRecord, created: Bool) in
+                if let requestID = a.requestID,
+                   let existing = try await connection.scalar("SELECT id FROM applications WHERE request_id = \(requestID) AND province_code = \(a.provinceCode)",
+                                                              as: Int64.self, logger: logger) {
+                    return (try await Self.read(connection, id: existing, logger: logger)!, false)
+                }
+                let open = try await connection.all("""
+                    SELECT id, receipt_code FROM applications WHERE resident_id = \(a.residentID) AND province_code = \(a.provinceCode)
+                    AND state NOT IN ('handed-over', 'refused', 'cancelled')
+                    """, logger: logger) { try $0.decode((Int64, String).self) }.first
+                throw ApplicationError.openApplicationExists(id: open?.0 ?? 0, receiptCode: open?.1 ?? "")
+            }
+        }
+    }
+
+    func application(id: Int64) async throws -> ApplicationRecord? {
+        try await database.read { connection in try await Self.read(connection, id: id, logger: logger) }
+    }
+
+    func advance(id: Int64, from: ApplicationState, to: ApplicationState, actor: String, at: Date, note: String) async throws -> ApplicationRecord {
+        try await database.write { connection in
+            let province = try await connection.scalar("""
+                UPDATE applications SET state = \(to.rawValue), updated_at = \(AuditChain.microseconds(at)) WHERE id = \(id) AND state = \(from.rawValue) RETURNING province_code
+                """, as: String.self, logger: logger)
+            guard let province else {
+                guard let current = try await connection.scalar("SELECT state FROM applications WHERE id = \(id)", as: String.self, logger: logger) else {
+                    throw ApplicationError.notFound(id)
+                }
+                throw ApplicationError.stateChanged(expected: from, actual: ApplicationState(rawValue: current) ?? from)
+            }
+            try await connection.query("""
+                INSERT INTO application_events
+                SELECT \(province), \(id), COALESCE(MAX(seq), 0) + 1, \(from.rawValue), \(to.rawValue), \(actor), \(AuditChain.microseconds(at)), \(note)
+                FROM application_events WHERE application_id = \(id)
+                """, logger: logger)
+            return try await Self.read(connection, id: id, logger: logger)!
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import CanCuocCore
+import Foundation
+
+/// Intake and moves of card applications: the register's record is checked, the law of the application date
+/// decides eligibility, reasons, fee and deadline; the store keeps the invariants.
+public struct ApplicationService: Sendable {
+    public let store: any RegisterStore
+    public let calendar: HolidayCalendar
+    public let fees: FeeSchedule
+    public let catalog: AdminUnitCatalog
+    public let clock: @Sendable () -> Date
+
+    public init(store: any RegisterStore, calendar: HolidayCalendar = .shipped, fees: FeeSchedule = .shipped,
+                catalog: AdminUnitCatalog = .shared, clock: @escaping @Sendable () -> Date = Date.init) {
+        self.store = store
+        self.calendar = calendar
+        self.fees = fees
+        self.catalog = catalog
+        self.clock = clock
+    }
+
+    public struct Intake: Sendable {
+        public var pin: PIN
+        public var kind: ApplicationKind
+        public var reason: ApplicationReason?
+        public var date: LocalDate
+        public var site: String
+        public var requestID: String?
+        public var declaredExemptions: Set<FeeSchedule.Exemption>
+
+        public init(pin: PIN, kind: ApplicationKind, reason: ApplicationReason?, date: LocalDate, site: String,
+                    requestID: String? = nil, declaredExemptions: Set<FeeSchedule.Exemption> = []) {
+            self.pin = pin
+            self.kind = kind
+            self.reason = reason
+            self.date = date
+            self.site = site
+            self.requestID = requestID
+            self.declaredExemptions = declaredExemptions
+        }
+    }
+
+    public func create(_ intake: Intake, actor: String) async throws -> (record: ApplicationRecord, created: Bool) {
+        guard let versioned = try await store.residents.resident(pin: intake.pin) else { throw ApplicationError.unknownResident(intake.pin.digits) }
+        let resident = versioned.resident
+        let eligibility = CardEligibility(resident: resident, on: intake.date)
+        if case .refused(let refusal) = eligibility.decision { throw ApplicationError.ineligible(refusal.message) }
+        // Missing or wrong register data must be corrected before an application can proceed.
+        var problems = ResidentValidator(catalog: catalog, today: intake.date).problems(in: resident)
+        if resident.permanentResidence == nil && resident.currentResidence == nil {
+            problems.append(FieldProblem(field: "permanent_residence", code: "required", message: "the card prints the place of residence"))
+        }
+        guard problems.isEmpty else { throw ApplicationError.recordIncomplete(problems) }
+        let reason: ApplicationReason?
+        do { reason = try intake.kind.validate(reason: intake.reason, under: eligibility.law) } catch { throw ApplicationError.rule(error) }
+        let fee: FeeSchedule.Decision
+        do {
+            fee = try fees.fee(on: intake.date, kind: intake.kind, reason: reason, age: eligibility.age, declared: intake.declaredExemptions)
+        } catch {
+            throw ApplicationError.calendar(error.description)
+        }
+        let residence = (resident.permanentResidence ?? resident.currentResidence)!.unit
+        let days = ProcessingDeadline.workingDays(law: eligibility.law, kind: intake.kind, area: ProcessingDeadline.area(of: residence, catalog: catalog))
+        let due: LocalDate
+        do { due = try calendar.adding(workingDays: days, to: intake.date) } catch { throw ApplicationError.calendar(error.description) }
+        let now = clock()
+        let record = ApplicationRecord(
+            provinceCode: resident.provinceCode, residentID: resident.id, pin: intake.pin.digits, kind: intake.kind, reason: reason,
+            receiptCode: Self.receiptCode(province: resident.provinceCode), requestID: intake.requestID, site: intake.site,
+            applicationDate: intake.date, dueDate: due, feeVND: fee.dueVND, exemption: fee.exemption?.rawValue, createdAt: now, updatedAt: now)
+        return try await store.applications.create(record, actor: actor)
+    }
+
+    /// Moves an application if the pipeline allows it from the state it is in now.
+    public func advance(id: Int64, to target: ApplicationState, actor: String, note: String = "") async throws -> ApplicationRecord {
+        guard let current = try await store.applications.application(id: id) else { throw ApplicationError.notFound(id) }
+        do { _ = try current.state.transition(to: target) } catch { throw ApplicationError.rule(error) }
+        return try await store.applications.advance(id: id, from: current.state, to: target, actor: actor, at: clock(), note: note)
+    }
+
+    /// The province code and 10 random characters from an alphabet without look-alikes (no 0/O, 1/I/L),
+    /// grouped for reading aloud: "38-7KQM-X4PT-R9". Unique per province (the store's index).
+    static func receiptCode(province: String) -> String {
+        let alphabet = Array("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
+        var generator = SystemRandomNumberGenerator()
+        let chars = (0..<10).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] }
+        return province + "-" + String(chars[0..<4]) + "-" + String(chars[4..<8]) + "-" + String(chars[8..<10])
+    }
+}

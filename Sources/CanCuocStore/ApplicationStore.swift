@@ -1,0 +1,117 @@
+import CanCuocCore
+import Foundation
+
+/// A card application as the register keeps it, with its history of moves.
+public struct ApplicationRecord: Sendable, Hashable {
+    public var id: Int64
+    public var provinceCode: String
+    public var residentID: ResidentID
+    public var pin: String
+    public var kind: ApplicationKind
+    public var reason: ApplicationReason?
+    public var state: ApplicationState
+    /// Printed on the appointment slip (CC02); the citizen's key to the public status look-up.
+    public var receiptCode: String
+    /// The form's or client's request id: a second submission with it returns the first application.
+    public var requestID: String?
+    /// Where it was taken (a desk's unit code or a mobile session).
+    public var site: String
+    public var applicationDate: LocalDate
+    public var dueDate: LocalDate
+    public var feeVND: Int
+    public var exemption: String?
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var events: [ApplicationEvent]
+
+    public init(id: Int64 = 0, provinceCode: String, residentID: ResidentID, pin: String, kind: ApplicationKind, reason: ApplicationReason?,
+                state: ApplicationState = .received, receiptCode: String, requestID: String?, site: String, applicationDate: LocalDate,
+                dueDate: LocalDate, feeVND: Int, exemption: String?, createdAt: Date, updatedAt: Date, events: [ApplicationEvent] = []) {
+        self.id = id
+        self.provinceCode = provinceCode
+        self.residentID = residentID
+        self.pin = pin
+        self.kind = kind
+        self.reason = reason
+        self.state = state
+        self.receiptCode = receiptCode
+        self.requestID = requestID
+        self.site = site
+        self.applicationDate = applicationDate
+        self.dueDate = dueDate
+        self.feeVND = feeVND
+        self.exemption = exemption
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.events = events
+    }
+}
+
+/// One move of an application: who, when, from which state to which, and why.
+public struct ApplicationEvent: Sendable, Hashable {
+    public var sequence: Int
+    public var from: ApplicationState?
+    public var to: ApplicationState
+    public var actor: String
+    public var at: Date
+    public var note: String
+
+    public init(sequence: Int, from: ApplicationState?, to: ApplicationState, actor: String, at: Date, note: String) {
+        self.sequence = sequence
+        self.from = from
+        self.to = to
+        self.actor = actor
+        self.at = at
+        self.note = note
+    }
+}
+
+public enum ApplicationError: Error, Equatable, Sendable, CustomStringConvertible {
+    case unknownResident(String)
+    case ineligible(String)
+    case recordIncomplete([FieldProblem])
+    case openApplicationExists(id: Int64, receiptCode: String)
+    case notFound(Int64)
+    case rule(ApplicationRuleError)
+    /// Someone else moved it first (concurrent approvals: only one succeeds).
+    case stateChanged(expected: ApplicationState, actual: ApplicationState)
+    case calendar(String)
+
+    public var code: String {
+        switch self {
+        case .unknownResident: "unknown_resident"
+        case .ineligible: "not_eligible"
+        case .recordIncomplete: "record_needs_correction"
+        case .openApplicationExists: "open_application_exists"
+        case .notFound: "not_found"
+        case .rule: "not_allowed"
+        case .stateChanged: "state_changed"
+        case .calendar: "calendar"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .unknownResident(let pin): "no resident with PIN \(pin)"
+        case .ineligible(let reason): "not eligible for a card: \(reason)"
+        case .recordIncomplete(let problems):
+            "the register's record must be corrected first: " + problems.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
+        case let .openApplicationExists(id, code): "the resident already has an open application (\(id), receipt \(code))"
+        case .notFound(let id): "no application \(id)"
+        case .rule(let error): error.description
+        case let .stateChanged(expected, actual): "the application was moved meanwhile: it is \(actual.rawValue), not \(expected.rawValue)"
+        case .calendar(let message): message
+        }
+    }
+}
+
+/// Card applications. One write transaction per invariant: at most one open application per resident, a
+/// request id creates one application, a move happens only from the state it was decided on.
+public protocol ApplicationStore: Sendable {
+    /// Inserts the application with its first event; with a request id already used, returns that application
+    /// and `created == false`.
+    func create(_ application: ApplicationRecord, actor: String) async throws -> (record: ApplicationRecord, created: Bool)
+    func application(id: Int64) async throws -> ApplicationRecord?
+    /// Moves `id` from `from` to `to` if it is still in `from`; else `ApplicationError.stateChanged`.
+    func advance(id: Int64, from: ApplicationState, to: ApplicationState, actor: String, at: Date, note: String) async throws -> ApplicationRecord
+}
