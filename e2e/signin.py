@@ -1,7 +1,7 @@
 """Signing in through the console as a person would: password, TOTP code when the role needs one, and the
 first-password change."""
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import totp
@@ -9,11 +9,28 @@ from conftest import totp
 NEW_PASSWORDS = {}
 
 
+def _has_left(page):
+    """True once `page` is no longer the document. Chromium sometimes reports a node of the page being replaced
+    as "does not belong to the document" rather than stale: that means the same."""
+    def check(_):
+        try:
+            page.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+    return check
+
+
 def submit(browser, button):
-    """Clicks a submit button and waits until the browser has left the page it was on."""
+    """Clicks a submit button and waits until the browser has left the page it was on and loaded the next."""
     page = browser.find_element(By.TAG_NAME, "html")
     button.click()
-    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
+    WebDriverWait(browser, 10).until(_has_left(page))
+    WebDriverWait(browser, 10).until(lambda driver: driver.execute_script("return document.readyState") == "complete")
 
 
 def sign_in(browser, server, username):
