@@ -31,7 +31,7 @@ struct PostgresCardStore: CardStore {
                 INSERT INTO cards (province_code, resident_id, pin, issued_on, expires_on, law, signer_serial, created_at, record, ef_com, dg1, dg2, dg13, ef_sod, face_sealed)
                 SELECT \(card.provinceCode), \(card.residentID), \(card.pin), \(card.issuedOn.description), \(card.expiresOn?.description),
                        \(card.law), \(card.signerSerial), \(AuditChain.microseconds(card.createdAt)), \(card.record),
-                       \(f["EF.COM"] ?? Data()), \(f["DG1"] ?? Data()), \(f["DG2"]), \(f["DG13"] ?? Data()), \(f["EF.SOD"] ?? Data()), \(card.sealedFace)
+                       \(f["EF.COM"]), \(f["DG1"]), \(f["DG2"]), \(f["DG13"]), \(f["EF.SOD"]), \(card.sealedFace)
                 WHERE EXISTS (SELECT 1 FROM residents WHERE id = \(card.residentID))
                 RETURNING id
                 """, as: Int64.self, logger: logger)

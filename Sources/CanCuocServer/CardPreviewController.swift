@@ -60,8 +60,7 @@ struct CardPreviewController {
         }
         guard let record = try await register.resident(id: id) else { throw APIError.notFound }
         try await audit.record(action, target: "resident:\(id)", request: request, context: context)
-        let history = try await register.history(id: id)
-        let cancelled = history.compactMap(\.resident.pin).last { $0 != record.resident.pin }
+        let cancelled = try await register.history(id: id).cancelledPIN
         let eligibility = CardEligibility(resident: record.resident, on: issuedOn)
         var card: CardData?
         var problem: String?

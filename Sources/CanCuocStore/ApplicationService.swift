@@ -9,6 +9,8 @@ public struct ApplicationService: Sendable {
     public let fees: FeeSchedule
     public let catalog: AdminUnitCatalog
     public let clock: @Sendable () -> Date
+    /// Worked out once: the deadline of every intake depends on it.
+    let remoteDistricts: Set<String>
 
     public init(store: any RegisterStore, calendar: HolidayCalendar = .shipped, fees: FeeSchedule = .shipped,
                 catalog: AdminUnitCatalog = .shared, clock: @escaping @Sendable () -> Date = Date.init) {
@@ -17,6 +19,7 @@ public struct ApplicationService: Sendable {
         self.fees = fees
         self.catalog = catalog
         self.clock = clock
+        remoteDistricts = ProcessingDeadline.remoteDistricts(catalog)
     }
 
     public struct Intake: Sendable {
@@ -57,12 +60,12 @@ public struct ApplicationService: Sendable {
         do {
             fee = try fees.fee(on: intake.date, kind: intake.kind, reason: reason, age: eligibility.age, declared: intake.declaredExemptions)
         } catch {
-            throw ApplicationError.calendar(error.description)
+            throw ApplicationError.referenceDataMissing(error.description)
         }
         let residence = (resident.permanentResidence ?? resident.currentResidence)!.unit
-        let days = ProcessingDeadline.workingDays(law: eligibility.law, kind: intake.kind, area: ProcessingDeadline.area(of: residence, catalog: catalog))
+        let days = ProcessingDeadline.workingDays(law: eligibility.law, kind: intake.kind, area: ProcessingDeadline.area(of: residence, catalog: catalog, remoteDistricts: remoteDistricts))
         let due: LocalDate
-        do { due = try calendar.adding(workingDays: days, to: intake.date) } catch { throw ApplicationError.calendar(error.description) }
+        do { due = try calendar.adding(workingDays: days, to: intake.date) } catch { throw ApplicationError.referenceDataMissing(error.description) }
         let now = clock()
         let record = ApplicationRecord(
             provinceCode: resident.provinceCode, residentID: resident.id, pin: intake.pin.digits, kind: intake.kind, reason: reason,

@@ -75,7 +75,8 @@ public enum ApplicationError: Error, Equatable, Sendable, CustomStringConvertibl
     case rule(ApplicationRuleError)
     /// Someone else moved it first (concurrent approvals: only one succeeds).
     case stateChanged(expected: ApplicationState, actual: ApplicationState)
-    case calendar(String)
+    /// The holiday calendar or the fee schedule does not cover the application.
+    case referenceDataMissing(String)
 
     public var code: String {
         switch self {
@@ -86,7 +87,7 @@ public enum ApplicationError: Error, Equatable, Sendable, CustomStringConvertibl
         case .notFound: "not_found"
         case .rule: "not_allowed"
         case .stateChanged: "state_changed"
-        case .calendar: "calendar"
+        case .referenceDataMissing: "reference_data_missing"
         }
     }
 
@@ -100,7 +101,7 @@ public enum ApplicationError: Error, Equatable, Sendable, CustomStringConvertibl
         case .notFound(let id): "no application \(id)"
         case .rule(let error): error.description
         case let .stateChanged(expected, actual): "the application was moved meanwhile: it is \(actual.rawValue), not \(expected.rawValue)"
-        case .calendar(let message): message
+        case .referenceDataMissing(let message): message
         }
     }
 }

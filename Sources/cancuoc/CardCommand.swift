@@ -48,8 +48,7 @@ struct CardPersonalize: AsyncParsableCommand {
             printError("card personalize: no resident with PIN \(pin.digits)")
             throw ExitCode(1)
         }
-        let history = try await store.residents.history(id: record.resident.id)
-        let cancelled = history.compactMap(\.resident.pin).last { $0 != pin }
+        let cancelled = try await store.residents.history(id: record.resident.id).cancelledPIN
         let data: CardData
         do {
             data = try CardData(resident: record.resident, issuedOn: issuedOn, cancelledPIN: cancelled)

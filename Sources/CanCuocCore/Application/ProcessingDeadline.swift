@@ -23,16 +23,20 @@ public enum ProcessingDeadline {
         }
     }
 
-    /// The area of a residence: its district's type (city, town or urban district: urban) or, in Thanh Hóa, the
-    /// mountainous and border districts; a two-level unit (from 2025-07-01, when only the 2023 law's 7 days
-    /// apply) is `other`. Other provinces' remote districts are not listed yet: `other`.
-    public static func area(of unit: UnitRef, catalog: AdminUnitCatalog = .shared) -> Area {
+    /// The mountainous, border and island districts known so far (Thanh Hóa's); compute once and pass to `area`.
+    public static func remoteDistricts(_ catalog: AdminUnitCatalog = .shared) -> Set<String> {
+        PopulationGenerator.thanhHoaMountainDistricts(catalog)
+    }
+
+    /// The area of a residence: its district's type (city, town or urban district: urban) or one of
+    /// `remoteDistricts`; a two-level unit (from 2025-07-01, when only the 2023 law's 7 days apply) is `other`.
+    /// Other provinces' remote districts are not listed yet: `other`.
+    public static func area(of unit: UnitRef, catalog: AdminUnitCatalog = .shared, remoteDistricts: Set<String>? = nil) -> Area {
         guard let district = catalog.ancestry(of: unit).first(where: { $0.level == .district }) else { return .other }
         switch district.type {
         case .thanhPho, .thiXa, .quan: return .urban
         default:
-            let province = district.parentCode ?? ""
-            return province == "38" && PopulationGenerator.thanhHoaMountainDistricts(catalog).contains(district.code) ? .remote : .other
+            return (remoteDistricts ?? Self.remoteDistricts(catalog)).contains(district.code) ? .remote : .other
         }
     }
 }
