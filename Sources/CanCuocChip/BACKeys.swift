@@ -34,5 +34,5 @@ public struct BACKeys: Hashable, Sendable, Codable {
         return high.nonzeroBitCount % 2 == 0 ? high | 1 : high
     }
 
-    public static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02X", $0) }.joined() }
+    public static func hex(_ bytes: [UInt8]) -> String { Hex.string(bytes, uppercase: true) }
 }

@@ -83,12 +83,10 @@ public enum CertificateProfiles {
     }
 
     public static func shortSerial(_ serial: Certificate.SerialNumber) -> String {
-        serial.bytes.prefix(4).map { String(format: "%02X", $0) }.joined()
+        Hex.string(serial.bytes.prefix(4), uppercase: true)
     }
 
     static func add(years: Int = 0, months: Int = 0, to date: Date) -> Date {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar.date(byAdding: DateComponents(year: years, month: months), to: date)!
+        ASN1Time.utc.date(byAdding: DateComponents(year: years, month: months), to: date)!
     }
 }

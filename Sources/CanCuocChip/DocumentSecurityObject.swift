@@ -46,7 +46,7 @@ public struct DocumentSecurityObject: Sendable {
     /// Signs the SHA-256 hashes of `dataGroups` (number -> file bytes) with `signer`.
     public static func sign(dataGroups: [Int: [UInt8]], signer: DocumentSigner, signingTime: Date) throws -> [UInt8] {
         let sha256 = AlgorithmIdentifier(ChipOID.sha256)
-        let lds = LDSSecurityObject(hashAlgorithm: sha256, hashes: dataGroups.map { ($0.key, Array(SHA256.hash(data: $0.value))) })
+        let lds = LDSSecurityObject(hashAlgorithm: sha256, hashes: dataGroups.map { .init(number: $0.key, hash: Array(SHA256.hash(data: $0.value))) })
         let content = try DERBytes.of(lds)
         let attributes = try signedAttributes(contentDigest: Array(SHA256.hash(data: content)), signingTime: signingTime)
         let signature = try signer.sign(attributes)
@@ -110,20 +110,5 @@ extension DERBytes {
         var serializer = DER.Serializer()
         serializer.appendConstructedNode(identifier: identifier) { $0.serializeRawBytes(content) }
         return serializer.serializedBytes
-    }
-}
-
-extension UTCTime {
-    init(_ date: Date) throws {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        try self.init(year: c.year!, month: c.month!, day: c.day!, hours: c.hour!, minutes: c.minute!, seconds: c.second!)
-    }
-
-    var date: Date? {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar.date(from: DateComponents(year: year, month: month, day: day, hour: hours, minute: minutes, second: seconds))
     }
 }

@@ -30,10 +30,4 @@ public struct DocumentSigner: Sendable {
     func sign(_ bytes: [UInt8]) throws -> [UInt8] {
         Array(try privateKey.signature(for: SHA256.hash(data: bytes)).derRepresentation)
     }
-
-    /// Whether ICAO's private key usage period of this signer covers `date`.
-    public func mayUseKey(on date: Date) -> Bool {
-        guard let period = try? PrivateKeyUsagePeriod(certificate) else { return certificate.notValidBefore <= date && date <= certificate.notValidAfter }
-        return period.notBefore <= date && date <= period.notAfter
-    }
 }

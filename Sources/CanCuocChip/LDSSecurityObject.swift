@@ -6,21 +6,17 @@ import SwiftASN1
 public struct LDSSecurityObject: DERImplicitlyTaggable, Hashable, Sendable {
     public static var defaultIdentifier: ASN1Identifier { .sequence }
 
+    public struct DataGroupHash: Hashable, Sendable {
+        public let number: Int
+        public let hash: [UInt8]
+    }
+
     public var version: Int
     var hashAlgorithm: AlgorithmIdentifier
-    /// Data-group number -> hash, in data-group order.
-    public var hashes: [(number: Int, hash: [UInt8])]
+    /// In data-group order.
+    public var hashes: [DataGroupHash]
 
-    public static func == (a: Self, b: Self) -> Bool {
-        a.version == b.version && a.hashAlgorithm == b.hashAlgorithm
-            && a.hashes.map(\.number) == b.hashes.map(\.number) && a.hashes.map(\.hash) == b.hashes.map(\.hash)
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        for entry in hashes { hasher.combine(entry.number); hasher.combine(entry.hash) }
-    }
-
-    init(hashAlgorithm: AlgorithmIdentifier, hashes: [(number: Int, hash: [UInt8])]) {
+    init(hashAlgorithm: AlgorithmIdentifier, hashes: [DataGroupHash]) {
         version = 0
         self.hashAlgorithm = hashAlgorithm
         self.hashes = hashes.sorted { $0.number < $1.number }
@@ -33,11 +29,11 @@ public struct LDSSecurityObject: DERImplicitlyTaggable, Hashable, Sendable {
             let version = try Int(derEncoded: &nodes)
             let algorithm = try AlgorithmIdentifier(derEncoded: &nodes)
             guard let list = nodes.next() else { throw ASN1Error.invalidASN1Object(reason: "no data group hashes") }
-            let hashes: [(number: Int, hash: [UInt8])] = try DER.sequence(list, identifier: .sequence) { items in
-                var out: [(number: Int, hash: [UInt8])] = []
+            let hashes: [DataGroupHash] = try DER.sequence(list, identifier: .sequence) { items in
+                var out: [DataGroupHash] = []
                 while let item = items.next() {
                     out.append(try DER.sequence(item, identifier: .sequence) { fields in
-                        (try Int(derEncoded: &fields), Array(try ASN1OctetString(derEncoded: &fields).bytes))
+                        DataGroupHash(number: try Int(derEncoded: &fields), hash: Array(try ASN1OctetString(derEncoded: &fields).bytes))
                     })
                 }
                 return out

@@ -32,10 +32,7 @@ public struct PKIDirectory: Sendable {
     /// A new Document Signer from the newest CSCA whose key may still sign.
     @discardableResult
     public func issueDocumentSigner(passphrase: String, now: Date = Date(), iterations: Int = EncryptedPrivateKey.defaultIterations) throws -> Certificate {
-        let cscas = try cscaCertificates().filter { cert in
-            (try? PrivateKeyUsagePeriod(cert)).map { $0.notBefore <= now && now <= $0.notAfter } ?? false
-        }
-        guard let csca = cscas.max(by: { $0.notValidBefore < $1.notValidBefore }) else { throw PKIError.notInitialised(url.path) }
+        guard let csca = PrivateKeyUsagePeriod.newest(of: try cscaCertificates(), keyUsableAt: now) else { throw PKIError.notInitialised(url.path) }
         let cscaKey = try P384.Signing.PrivateKey(derRepresentation: try openKey(for: csca, prefix: "csca", passphrase: passphrase))
         let key = P256.Signing.PrivateKey()
         let ds = try CertificateProfiles.documentSigner(key: key, csca: csca, cscaKey: cscaKey, notBefore: now)
@@ -48,10 +45,9 @@ public struct PKIDirectory: Sendable {
 
     /// The newest Document Signer whose private key usage period covers `date`, its key opened.
     public func signer(passphrase: String, on date: Date = Date()) throws -> DocumentSigner {
-        let usable = try documentSignerCertificates().filter { cert in
-            (try? PrivateKeyUsagePeriod(cert)).map { $0.notBefore <= date && date <= $0.notAfter } ?? false
+        guard let cert = PrivateKeyUsagePeriod.newest(of: try documentSignerCertificates(), keyUsableAt: date) else {
+            throw PKIError.noUsableDocumentSigner(url.path)
         }
-        guard let cert = usable.max(by: { $0.notValidBefore < $1.notValidBefore }) else { throw PKIError.noUsableDocumentSigner(url.path) }
         let key = try P256.Signing.PrivateKey(derRepresentation: try openKey(for: cert, prefix: "ds", passphrase: passphrase))
         return try DocumentSigner(certificate: cert, privateKey: key)
     }
@@ -65,7 +61,7 @@ public struct PKIDirectory: Sendable {
     // MARK: Files
 
     private func fileStem(_ certificate: Certificate, prefix: String) -> String {
-        prefix + "-" + certificate.serialNumber.bytes.map { String(format: "%02x", $0) }.joined()
+        prefix + "-" + certificate.serialNumber.hex
     }
 
     private func store(certificate: Certificate, key: Data, prefix: String, passphrase: String, iterations: Int) throws {

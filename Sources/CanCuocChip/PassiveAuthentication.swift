@@ -68,7 +68,7 @@ public struct PassiveAuthentication: Sendable {
         guard sod.contentType == ChipOID.ldsSecurityObject.description else {
             throw SODError.structure("encapsulated content type is \(sod.contentType), expected \(ChipOID.ldsSecurityObject)")
         }
-        guard sod.securityObject.hashAlgorithmOID == ChipOID.sha256.description || Self.digest(sod.securityObject.hashAlgorithmOID) != nil else {
+        guard Self.digest(sod.securityObject.hashAlgorithmOID) != nil else {
             throw SODError.structure("unsupported hash algorithm \(sod.securityObject.hashAlgorithmOID)")
         }
         guard !sod.certificates.isEmpty else { throw SODError.structure("EF.SOD carries no Document Signer certificate") }
@@ -77,14 +77,15 @@ public struct PassiveAuthentication: Sendable {
     private mutating func dataGroupHashes(_ sod: DocumentSecurityObject, files: [LDSFile: [UInt8]]) {
         let algorithm = sod.securityObject.hashAlgorithmOID
         let listed = Set(sod.securityObject.hashes.map(\.number))
-        for (number, expected) in sod.securityObject.hashes {
+        for entry in sod.securityObject.hashes {
+            let number = entry.number
             let name = "DG\(number) hash"
             guard let file = LDSFile(dataGroup: number), let bytes = files[file] else {
                 add(name, false, "DG\(number) is listed in EF.SOD but missing")
                 continue
             }
             let actual = Self.digest(algorithm)?(bytes) ?? []
-            add(name, actual == expected, actual == expected ? "matches" : "differs from EF.SOD (the data group was changed)")
+            add(name, actual == entry.hash, actual == entry.hash ? "matches" : "differs from EF.SOD (the data group was changed)")
         }
         for file in files.keys.sorted() {
             if let number = file.dataGroup, !listed.contains(number) {

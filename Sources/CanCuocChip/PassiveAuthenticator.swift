@@ -1,8 +1,6 @@
 import CanCuocCore
-import Crypto
 import Foundation
 import Synchronization
-import SwiftASN1
 import X509
 
 /// Passive authentication of many cards against one set of CSCAs: the chain of each Document Signer is
@@ -22,16 +20,10 @@ public final class PassiveAuthenticator: Sendable {
 
 /// Chain-check lines by (DS certificate, moment). Bounded: cleared when it grows past `limit` entries.
 final class ChainCache: Sendable {
+    /// Certificates are Hashable: no need to serialise one per card to key it.
     struct Key: Hashable, Sendable {
-        let certificate: [UInt8]
+        let certificate: Certificate
         let moment: Date
-
-        init(certificate: Certificate, moment: Date) {
-            var serializer = DER.Serializer()
-            try? serializer.serialize(certificate)
-            self.certificate = Array(SHA256.hash(data: serializer.serializedBytes))
-            self.moment = moment
-        }
     }
 
     static let limit = 10_000

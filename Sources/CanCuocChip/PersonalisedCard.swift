@@ -9,6 +9,8 @@ public struct PersonalisedCard: Sendable {
     public let data: CardData
     public let mrz: TD1MRZ
     public let qrText: String
+    /// The QR code drawn once, for qr.png, qr.svg and the record.
+    public let qr: QRCodeImage
     public let files: [LDSFile: [UInt8]]
     public let bac: BACKeys
     public let documentSigner: Certificate
@@ -18,11 +20,12 @@ public struct PersonalisedCard: Sendable {
         self.data = data
         mrz = data.mrz
         qrText = data.qrText
+        qr = try QRCodeImage(text: qrText)
         var files: [LDSFile: [UInt8]] = [:]
         files[.dg1] = try LDSEncoding.dg1(mrzLines: mrz.lines)
         if let faceJPEG {
             files[.dg2] = try DG2FaceImage.encode(jpeg: faceJPEG, sex: data.sex)
-        } else if data.law == .citizenIdentification2014 || CardValidity.age(birthDate: data.birthDate, on: data.issuedOn) >= CardEligibility.biometricsAge {
+        } else if CardEligibility.biometrics(law: data.law, age: CardValidity.age(birthDate: data.birthDate, on: data.issuedOn)).contains(.face) {
             throw CardPersonalisationError.faceImageRequired
         }
         files[.dg13] = try DG13(card: data).encoded()
@@ -39,15 +42,9 @@ public struct PersonalisedCard: Sendable {
     // MARK: The personalisation folder
 
     /// Writes `EF.COM`, `DG1.bin`, `DG2.bin`, `DG13.bin`, `EF.SOD`, `mrz.txt`, `qr.txt`, `qr.png`, `qr.svg` and
-    /// `card.json` (the personalisation record) into `directory`, which must not exist yet: the folder is
-    /// assembled under a temporary name and renamed, so a failure leaves nothing behind.
-    public func write(to directory: URL) throws {
-        let staging = try stage(beside: directory)
-        try commit(staging, to: directory)
-    }
-
-    /// The folder written under a temporary name beside `directory`; `commit` renames it into place, so a
-    /// caller can do more (store the card) between the two and remove the staging folder if that fails.
+    /// `card.json` (the personalisation record) under a temporary name beside `directory`, which must not exist
+    /// yet; `commit` renames it into place, so a caller can store the card between the two and remove the
+    /// staging folder if that fails: nothing is left half-written.
     public func stage(beside directory: URL) throws -> URL {
         let manager = FileManager.default
         guard !manager.fileExists(atPath: directory.path) else { throw CardPersonalisationError.exists(directory.path) }
@@ -59,10 +56,9 @@ public struct PersonalisedCard: Sendable {
             }
             try Data((mrz.text + "\n").utf8).write(to: staging.appendingPathComponent("mrz.txt"))
             try Data(qrText.utf8).write(to: staging.appendingPathComponent("qr.txt"))
-            let qr = try QRCodeImage(text: qrText)
             try Data(try qr.png()).write(to: staging.appendingPathComponent("qr.png"))
             try Data(qr.svg().utf8).write(to: staging.appendingPathComponent("qr.svg"))
-            try record(qrVersion: qr.version).write(to: staging.appendingPathComponent("card.json"))
+            try record().write(to: staging.appendingPathComponent("card.json"))
         } catch {
             try? manager.removeItem(at: staging)
             throw error
@@ -90,14 +86,13 @@ public struct PersonalisedCard: Sendable {
     }
 
     /// card.json: what the printer and the card's later life need, with the SHA-256 of every chip file.
-    public func record(qrVersion: Int? = nil) throws -> Data {
-        let qrVersion = try qrVersion ?? QRCodeImage(text: qrText).version
+    public func record() throws -> Data {
         let record = Record(
-            law: data.law.rawValue, printed: PrintedFields(data), card: data, mrz: mrz.lines, qr: .init(text: qrText, edition: data.qrEdition.rawValue, version: qrVersion),
-            chip: files.keys.sorted().map { .init(file: $0.rawValue, sha256: BACKeys.hex(Array(SHA256.hash(data: files[$0]!)))) },
+            law: data.law.rawValue, printed: PrintedFields(data), card: data, mrz: mrz.lines, qr: .init(text: qrText, edition: data.qrEdition.rawValue, version: qr.version),
+            chip: files.keys.sorted().map { .init(file: $0.rawValue, sha256: Hex.string(SHA256.hash(data: files[$0]!), uppercase: true)) },
             bac: .init(kSeed: BACKeys.hex(bac.seed), kEnc: BACKeys.hex(bac.encryption), kMac: BACKeys.hex(bac.mac)),
             documentSigner: .init(subject: documentSigner.subject.description,
-                                  serial: documentSigner.serialNumber.bytes.map { String(format: "%02x", $0) }.joined()))
+                                  serial: documentSigner.serialNumber.hex))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase

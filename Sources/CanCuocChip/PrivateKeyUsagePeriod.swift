@@ -27,28 +27,18 @@ public struct PrivateKeyUsagePeriod: Hashable, Sendable {
         }
     }
 
+    /// The newest of `certificates` whose private key may sign at `date` (its usage period covers it).
+    static func newest(of certificates: [Certificate], keyUsableAt date: Date) -> Certificate? {
+        certificates.filter { cert in
+            (try? PrivateKeyUsagePeriod(cert)).map { $0.notBefore <= date && date <= $0.notAfter } ?? false
+        }.max { $0.notValidBefore < $1.notValidBefore }
+    }
+
     public func makeExtension() throws -> Certificate.Extension {
         let value = try DERBytes.wrapped(.sequence) { coder in
             try GeneralizedTime(notBefore).serialize(into: &coder, withIdentifier: DERBytes.context(0))
             try GeneralizedTime(notAfter).serialize(into: &coder, withIdentifier: DERBytes.context(1))
         }
         return Certificate.Extension(oid: ChipOID.privateKeyUsagePeriod, critical: false, value: value[...])
-    }
-}
-
-extension GeneralizedTime {
-    init(_ date: Date) throws {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        try self.init(year: c.year!, month: c.month!, day: c.day!, hours: c.hour!, minutes: c.minute!, seconds: c.second!, fractionalSeconds: 0)
-    }
-}
-
-extension Date {
-    init(generalized time: GeneralizedTime) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        self = calendar.date(from: DateComponents(year: time.year, month: time.month, day: time.day, hour: time.hours, minute: time.minutes, second: time.seconds))!
     }
 }

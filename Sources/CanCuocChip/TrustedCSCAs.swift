@@ -1,5 +1,4 @@
 import Foundation
-import CanCuocCore
 import SwiftASN1
 import X509
 
@@ -22,10 +21,4 @@ public struct TrustedCSCAs: Sendable {
     }
 
     public var isEmpty: Bool { certificates.isEmpty }
-}
-
-extension PassiveAuthentication {
-    public static func verify(files: [LDSFile: [UInt8]], trusting cscas: TrustedCSCAs, issueDate: LocalDate? = nil) async -> PassiveAuthentication {
-        await verify(files: files, cscas: cscas.certificates, issueDate: issueDate)
-    }
 }

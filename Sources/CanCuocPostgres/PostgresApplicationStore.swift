@@ -33,14 +33,18 @@ struct PostgresApplicationStore: ApplicationStore {
         }.first
     }
 
+    /// The application already taken with `a`'s request id, if any.
+    static func submitted(_ a: ApplicationRecord, on connection: PostgresConnection, logger: Logger) async throws -> ApplicationRecord? {
+        guard let requestID = a.requestID,
+              let id = try await connection.scalar("SELECT id FROM applications WHERE request_id = \(requestID) AND province_code = \(a.provinceCode)",
+                                                   as: Int64.self, logger: logger) else { return nil }
+        return try await read(connection, id: id, logger: logger)
+    }
+
     func create(_ a: ApplicationRecord, actor: String) async throws -> (record: ApplicationRecord, created: Bool) {
         do {
             return try await database.write { connection in
-                if let requestID = a.requestID,
-                   let existing = try await connection.scalar("SELECT id FROM applications WHERE request_id = \(requestID) AND province_code = \(a.provinceCode)",
-                                                              as: Int64.self, logger: logger) {
-                    return (try await Self.read(connection, id: existing, logger: logger)!, false)
-                }
+                if let existing = try await Self.submitted(a, on: connection, logger: logger) { return (existing, false) }
                 let id = try await connection.scalar("""
                     INSERT INTO applications (province_code, resident_id, pin, kind, reason, state, receipt_code, request_id, site, application_date, due_date, fee_vnd, exemption, created_at, updated_at)
                     VALUES (\(a.provinceCode), \(a.residentID), \(a.pin), \(a.kind.rawValue), \(a.reason?.rawValue), \(a.state.rawValue), \(a.receiptCode), \(a.requestID),
@@ -56,11 +60,7 @@ struct PostgresApplicationStore: ApplicationStore {
         } catch where PostgresFailure.sqlState(error) == "23505" {
             // A concurrent submission won: the same request id, or another open application of the resident.
             return try await database.read { connection -> (record: ApplicationRecord, created: Bool) in
-                if let requestID = a.requestID,
-                   let existing = try await connection.scalar("SELECT id FROM applications WHERE request_id = \(requestID) AND province_code = \(a.provinceCode)",
-                                                              as: Int64.self, logger: logger) {
-                    return (try await Self.read(connection, id: existing, logger: logger)!, false)
-                }
+                if let existing = try await Self.submitted(a, on: connection, logger: logger) { return (existing, false) }
                 let open = try await connection.all("""
                     SELECT id, receipt_code FROM applications WHERE resident_id = \(a.residentID) AND province_code = \(a.provinceCode)
                     AND state NOT IN ('handed-over', 'refused', 'cancelled')

@@ -10,7 +10,7 @@ extension StoredCard {
         for (file, bytes) in card.files { files[file.rawValue] = Data(bytes) }
         let pin = card.data.pin.digits
         self.init(provinceCode: provinceCode, residentID: residentID, pin: pin, issuedOn: card.data.issuedOn, expiresOn: card.data.expiresOn,
-                  law: card.data.law.rawValue, signerSerial: card.documentSigner.serialNumber.bytes.map { String(format: "%02x", $0) }.joined(),
+                  law: card.data.law.rawValue, signerSerial: card.documentSigner.serialNumber.hex,
                   createdAt: Date(), record: String(decoding: try card.record(), as: UTF8.self), files: files,
                   sealedFace: try face.map { try keys.seal(Data($0), context: StoredCard.faceContext(pin: pin)) })
     }

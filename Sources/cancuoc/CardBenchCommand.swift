@@ -38,7 +38,8 @@ struct CardBench: AsyncParsableCommand {
         let signer = try pki.signer(passphrase: passphrase)
         let face = Self.face()
         let tasks = workers ?? ProcessInfo.processInfo.activeProcessorCount
-        let slices = stride(from: 0, to: cards.count, by: (cards.count + tasks - 1) / tasks).map { Array(cards[$0..<min($0 + (cards.count + tasks - 1) / tasks, cards.count)]) }
+        let perTask = (cards.count + tasks - 1) / tasks
+        let slices = stride(from: 0, to: cards.count, by: perTask).map { Array(cards[$0..<min($0 + perTask, cards.count)]) }
 
         let start = ContinuousClock.now
         let made: [[[LDSFile: [UInt8]]]] = try await withThrowingTaskGroup(of: [[LDSFile: [UInt8]]].self) { group in
@@ -50,9 +51,8 @@ struct CardBench: AsyncParsableCommand {
                     out.reserveCapacity(slice.count)
                     for data in slice {
                         let card = try PersonalisedCard(data: data, faceJPEG: face, signer: signer)
-                        let qr = try QRCodeImage(text: card.qrText)
-                        _ = try qr.png()
-                        _ = qr.svg()
+                        _ = try card.qr.png()
+                        _ = card.qr.svg()
                         out.append(card.files)
                     }
                     return out

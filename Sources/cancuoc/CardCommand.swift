@@ -4,8 +4,6 @@ import CanCuocCore
 import CanCuocServer
 import CanCuocStore
 import Foundation
-import SwiftASN1
-import X509
 
 struct CardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -96,12 +94,8 @@ struct CardVerify: AsyncParsableCommand {
 
     func run() async throws {
         guard let pem = try? String(contentsOfFile: csca, encoding: .utf8) else { throw ValidationError("cannot read --csca \(csca)") }
-        let cscas: [Certificate]
-        do {
-            cscas = try PEMDocument.parseMultiple(pemString: pem).filter { $0.discriminator == "CERTIFICATE" }.map { try Certificate(pemDocument: $0) }
-        } catch {
-            throw ValidationError("--csca \(csca) holds no readable certificate: \(error)")
-        }
+        let cscas: TrustedCSCAs
+        do { cscas = try TrustedCSCAs(pem: pem) } catch { throw ValidationError("--csca \(csca) holds no readable certificate: \(error)") }
         guard !cscas.isEmpty else { throw ValidationError("--csca \(csca) holds no certificate") }
         let date: LocalDate?
         do { date = try self.date.map { try LocalDate(iso: $0) } } catch { throw ValidationError("--date must be a date YYYY-MM-DD") }
@@ -110,7 +104,7 @@ struct CardVerify: AsyncParsableCommand {
             printError("card verify: \(error)")
             throw ExitCode(1)
         }
-        let report = await PassiveAuthentication.verify(files: files, cscas: cscas, issueDate: date)
+        let report = await PassiveAuthenticator(trusted: cscas).verify(files: files, issueDate: date)
         for check in report.checks {
             print("\(check.passed ? "PASS" : "FAIL")  \(check.name): \(check.detail)")
         }

@@ -18,11 +18,7 @@ import Testing
         let signer = try pki.signer(passphrase: passphrase)
         let keys = KeyRing.generate()
         try await TestApp.run(trusted: try TrustedCSCAs(pkiDirectory: pki.url), keys: keys) { client, store in
-            var residents: [Resident] = []
-            try await store.bulk.forEachResident(pageSize: 500) { residents += $0 }
-            let adults = residents.filter { (r: Resident) -> Bool in
-                r.birthDate.year < 1990 && r.deathDate == nil && r.pin != nil && r.permanentResidence != nil
-            }
+            let adults = try await TestApp.cardHolders(store)
             let holder = try #require(adults.first)
             let data = try CardData(resident: holder, issuedOn: LocalDate(Date()))
             let card = try PersonalisedCard(data: data, faceJPEG: Self.face, signer: signer)

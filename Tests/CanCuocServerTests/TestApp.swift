@@ -56,3 +56,14 @@ struct TestApp {
         try await app.test(.router) { client in try await test(AuthedClient(inner: client, token: token), store) }
     }
 }
+
+extension TestApp {
+    /// The seeded adults who can hold a card (alive, with a PIN and a residence), in register order.
+    static func cardHolders(_ store: any RegisterStore) async throws -> [Resident] {
+        var residents: [Resident] = []
+        try await store.bulk.forEachResident(pageSize: 500) { residents += $0 }
+        return residents.filter { (r: Resident) -> Bool in
+            r.birthDate.year < 1990 && r.deathDate == nil && r.pin != nil && r.permanentResidence != nil
+        }
+    }
+}

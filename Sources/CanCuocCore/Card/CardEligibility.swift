@@ -53,11 +53,14 @@ public struct CardEligibility: Hashable, Sendable {
         law = .inForce(on: date)
         age = CardValidity.age(birthDate: resident.birthDate, on: date)
         decision = Self.decide(resident: resident, age: age, law: law)
+        biometrics = Self.biometrics(law: law, age: age)
+    }
+
+    /// What is captured from a holder of `age` under `law`.
+    public static func biometrics(law: CardLaw, age: Int) -> [Biometric] {
         switch law {
-        case .citizenIdentification2014:
-            biometrics = [.face, .fingerprints]
-        case .identification2023:
-            biometrics = age < Self.biometricsAge ? [] : [.face, .fingerprints, .iris]
+        case .citizenIdentification2014: [.face, .fingerprints]
+        case .identification2023: age < biometricsAge ? [] : [.face, .fingerprints, .iris]
         }
     }
 
