@@ -5,13 +5,19 @@ import os
 import sqlite3
 import subprocess
 import tempfile
-from datetime import date
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from PIL import Image
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PASSPHRASE = "peer-check passphrase 2026"
+
+
+def viet_nam_today():
+    """The card's issue date is a day in Viet Nam (UTC+7): between 17:00 and 24:00 UTC it is already tomorrow there,
+    and a Document Signer created then may not sign for the UTC date."""
+    return datetime.now(timezone(timedelta(hours=7))).date().isoformat()
 
 
 def binary():
@@ -55,6 +61,6 @@ def card():
     image = Image.new("RGB", (240, 320), (205, 175, 150))
     image.save(face, "JPEG", quality=85)
     out = os.path.join(folder, "card")
-    run("card", "personalize", "--db", db, "--pki", pki, "--pin", pin, "--photo", face, "--issued", date.today().isoformat(), "--out", out)
+    run("card", "personalize", "--db", db, "--pki", pki, "--pin", pin, "--photo", face, "--issued", viet_nam_today(), "--out", out)
     run("pki", "masterlist", "--pki", pki, "--out", os.path.join(folder, "masterlist.pem"))
     return Card(out, pki, pin)
