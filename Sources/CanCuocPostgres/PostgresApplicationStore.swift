@@ -9,7 +9,7 @@ struct PostgresApplicationStore: ApplicationStore {
     let database: PostgresDatabase
     var logger: Logger { database.logger }
 
-    static let columns = "id, province_code, resident_id, pin, kind, reason, state, receipt_code, request_id, site, application_date, due_date, fee_vnd, exemption, created_at, updated_at"
+    static let columns = "id, province_code, resident_id, pin, kind, reason, state, receipt_code, request_id, site, application_date, due_date, fee_vnd, exemption, created_at, updated_at, commune, stage_due"
 
     static func read(_ connection: PostgresConnection, id: Int64, logger: Logger) async throws -> ApplicationRecord? {
         let events = try await connection.all("SELECT seq, from_state, to_state, actor, at, note FROM application_events WHERE application_id = \(id) ORDER BY seq",
@@ -18,19 +18,25 @@ struct PostgresApplicationStore: ApplicationStore {
             return ApplicationEvent(sequence: seq, from: from.flatMap(ApplicationState.init), to: ApplicationState(rawValue: to) ?? .received,
                                     actor: actor, at: Date(microseconds: at), note: note)
         }
-        return try await connection.all(PostgresQuery(unsafeSQL: "SELECT \(columns) FROM applications WHERE id = $1", binds: .single(id)), logger: logger) { row in
-            let c = Array(row)
-            guard let kind = ApplicationKind(rawValue: try c[4].decode(String.self)), let state = ApplicationState(rawValue: try c[6].decode(String.self)) else {
-                throw ApplicationError.notFound(id)
-            }
-            return ApplicationRecord(
-                id: try c[0].decode(Int64.self), provinceCode: try c[1].decode(String.self), residentID: try c[2].decode(Int64.self),
-                pin: try c[3].decode(String.self), kind: kind, reason: try c[5].decode(String?.self).flatMap(ApplicationReason.init), state: state,
-                receiptCode: try c[7].decode(String.self), requestID: try c[8].decode(String?.self), site: try c[9].decode(String.self),
-                applicationDate: try LocalDate(iso: try c[10].decode(String.self)), dueDate: try LocalDate(iso: try c[11].decode(String.self)),
-                feeVND: try c[12].decode(Int.self), exemption: try c[13].decode(String?.self), createdAt: Date(microseconds: try c[14].decode(Int64.self)),
-                updatedAt: Date(microseconds: try c[15].decode(Int64.self)), events: events)
+        return try await connection.all(PostgresQuery(unsafeSQL: "SELECT \(columns) FROM applications WHERE id = $1", binds: .single(id)), logger: logger) {
+            try decode($0, events: events)
         }.first
+    }
+
+    static func decode(_ row: PostgresRow, events: [ApplicationEvent]) throws -> ApplicationRecord {
+        let c = Array(row)
+        let id = try c[0].decode(Int64.self)
+        guard let kind = ApplicationKind(rawValue: try c[4].decode(String.self)), let state = ApplicationState(rawValue: try c[6].decode(String.self)) else {
+            throw ApplicationError.notFound(id)
+        }
+        return ApplicationRecord(
+            id: id, provinceCode: try c[1].decode(String.self), residentID: try c[2].decode(Int64.self),
+            pin: try c[3].decode(String.self), kind: kind, reason: try c[5].decode(String?.self).flatMap(ApplicationReason.init), state: state,
+            receiptCode: try c[7].decode(String.self), requestID: try c[8].decode(String?.self), site: try c[9].decode(String.self),
+            applicationDate: try LocalDate(iso: try c[10].decode(String.self)), dueDate: try LocalDate(iso: try c[11].decode(String.self)),
+            feeVND: try c[12].decode(Int.self), exemption: try c[13].decode(String?.self), commune: try c[16].decode(String?.self).flatMap(UnitRef.init(text:)),
+            stageDue: try c[17].decode(String?.self).map(LocalDate.init(iso:)), createdAt: Date(microseconds: try c[14].decode(Int64.self)),
+            updatedAt: Date(microseconds: try c[15].decode(Int64.self)), events: events)
     }
 
     /// The application already taken with `a`'s request id, if any.
@@ -46,10 +52,10 @@ struct PostgresApplicationStore: ApplicationStore {
             return try await database.write { connection in
                 if let existing = try await Self.submitted(a, on: connection, logger: logger) { return (existing, false) }
                 let id = try await connection.scalar("""
-                    INSERT INTO applications (province_code, resident_id, pin, kind, reason, state, receipt_code, request_id, site, application_date, due_date, fee_vnd, exemption, created_at, updated_at)
+                    INSERT INTO applications (province_code, resident_id, pin, kind, reason, state, receipt_code, request_id, site, application_date, due_date, fee_vnd, exemption, created_at, updated_at, commune, stage_due)
                     VALUES (\(a.provinceCode), \(a.residentID), \(a.pin), \(a.kind.rawValue), \(a.reason?.rawValue), \(a.state.rawValue), \(a.receiptCode), \(a.requestID),
                             \(a.site), \(a.applicationDate.description), \(a.dueDate.description), \(a.feeVND), \(a.exemption),
-                            \(AuditChain.microseconds(a.createdAt)), \(AuditChain.microseconds(a.updatedAt)))
+                            \(AuditChain.microseconds(a.createdAt)), \(AuditChain.microseconds(a.updatedAt)), \(a.commune?.description), \(a.stageDue?.description))
                     RETURNING id
                     """, as: Int64.self, logger: logger) ?? 0
                 try await connection.query("""
@@ -74,10 +80,10 @@ struct PostgresApplicationStore: ApplicationStore {
         try await database.read { connection in try await Self.read(connection, id: id, logger: logger) }
     }
 
-    func advance(id: Int64, from: ApplicationState, to: ApplicationState, actor: String, at: Date, note: String) async throws -> ApplicationRecord {
+    func advance(id: Int64, from: ApplicationState, to: ApplicationState, actor: String, at: Date, note: String, stageDue: LocalDate?) async throws -> ApplicationRecord {
         try await database.write { connection in
             let province = try await connection.scalar("""
-                UPDATE applications SET state = \(to.rawValue), updated_at = \(AuditChain.microseconds(at)) WHERE id = \(id) AND state = \(from.rawValue) RETURNING province_code
+                UPDATE applications SET state = \(to.rawValue), updated_at = \(AuditChain.microseconds(at)), stage_due = \(stageDue?.description) WHERE id = \(id) AND state = \(from.rawValue) RETURNING province_code
                 """, as: String.self, logger: logger)
             guard let province else {
                 guard let current = try await connection.scalar("SELECT state FROM applications WHERE id = \(id)", as: String.self, logger: logger) else {
@@ -92,5 +98,47 @@ struct PostgresApplicationStore: ApplicationStore {
                 """, logger: logger)
             return try await Self.read(connection, id: id, logger: logger)!
         }
+    }
+
+    func application(receiptCode: String) async throws -> ApplicationRecord? {
+        try await database.read { connection in
+            try await connection.all(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM applications WHERE receipt_code = $1", binds: .single(receiptCode)),
+                                     logger: logger) { try Self.decode($0, events: []) }.first
+        }
+    }
+
+    /// The area and filters as SQL, the queue's index (area, state, stage_due, id) doing the work.
+    static func filter(_ query: ApplicationQuery, states: [ApplicationState]) -> (String, PostgresBindings) {
+        var binds = PostgresBindings()
+        func parameter() -> String { "$\(binds.count)" }
+        binds.append(states.map(\.rawValue))
+        var conditions = ["state = ANY(\(parameter())::text[])"]
+        if let codes = query.provinceCodes { binds.append(codes.sorted()); conditions.append("province_code = ANY(\(parameter())::text[])") }
+        if let communes = query.communes { binds.append(communes.map(\.description)); conditions.append("commune = ANY(\(parameter())::text[])") }
+        if let site = query.site { binds.append(site); conditions.append("site = \(parameter())") }
+        if let day = query.overdueOn { binds.append(day.description); conditions.append("stage_due < \(parameter())") }
+        return (conditions.joined(separator: " AND "), binds)
+    }
+
+    func queue(_ query: ApplicationQuery) async throws -> Page<ApplicationRecord> {
+        guard !query.isEmptyArea else { return Page(items: [], page: query.page, perPage: query.perPage, hasMore: false) }
+        let (condition, binds) = Self.filter(query, states: query.effectiveStates)
+        let sql = "SELECT \(Self.columns) FROM applications WHERE \(condition) ORDER BY stage_due, id LIMIT \(query.perPage + 1) OFFSET \((query.page - 1) * query.perPage)"
+        let rows = try await database.read { connection in
+            try await connection.all(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger) { try Self.decode($0, events: []) }
+        }
+        return Page(items: Array(rows.prefix(query.perPage)), page: query.page, perPage: query.perPage, hasMore: rows.count > query.perPage)
+    }
+
+    func counts(_ query: ApplicationQuery) async throws -> [ApplicationState: Int] {
+        guard !query.isEmptyArea else { return [:] }
+        let (condition, binds) = Self.filter(query, states: query.effectiveStates)
+        let pairs = try await database.read { connection in
+            try await connection.all(PostgresQuery(unsafeSQL: "SELECT state, count(*) FROM applications WHERE \(condition) GROUP BY state", binds: binds),
+                                     logger: logger) { try $0.decode((String, Int64).self) }
+        }
+        var counts: [ApplicationState: Int] = [:]
+        for (state, count) in pairs { if let state = ApplicationState(rawValue: state) { counts[state] = Int(count) } }
+        return counts
     }
 }

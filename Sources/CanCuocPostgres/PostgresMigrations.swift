@@ -265,5 +265,15 @@ enum PostgresMigrations {
             )
             """,
         ]),
+        // Queues: the residence commune (whose police sees it) and the current stage's last day, indexed with the
+        // area and state so that a queue's first page is an index range at millions of rows.
+        Migration(id: "2026-11-30-application-queues", statements: [
+            "ALTER TABLE applications ADD COLUMN commune text",
+            "ALTER TABLE applications ADD COLUMN stage_due text",
+            "UPDATE applications SET stage_due = due_date WHERE state NOT IN ('handed-over', 'refused', 'cancelled')",
+            "DROP INDEX applications_by_state",
+            "CREATE INDEX applications_queue_by_province ON applications(province_code, state, stage_due, id)",
+            "CREATE INDEX applications_queue_by_commune ON applications(commune, state, stage_due, id)",
+        ]),
     ]
 }

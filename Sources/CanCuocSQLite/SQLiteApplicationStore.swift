@@ -7,7 +7,7 @@ import GRDB
 struct SQLiteApplicationStore: ApplicationStore {
     let writer: any DatabaseWriter
 
-    static let columns = "id, province_code, resident_id, pin, kind, reason, state, receipt_code, request_id, site, application_date, due_date, fee_vnd, exemption, created_at, updated_at"
+    static let columns = "id, province_code, resident_id, pin, kind, reason, state, receipt_code, request_id, site, application_date, due_date, fee_vnd, exemption, created_at, updated_at, commune, stage_due"
 
     static func application(_ row: Row, events: [ApplicationEvent]) throws -> ApplicationRecord {
         let kindText: String = row[4], stateText: String = row[6]
@@ -17,7 +17,8 @@ struct SQLiteApplicationStore: ApplicationStore {
         return ApplicationRecord(
             id: row[0], provinceCode: row[1], residentID: row[2], pin: row[3], kind: kind, reason: (row[5] as String?).flatMap(ApplicationReason.init),
             state: state, receiptCode: row[7], requestID: row[8], site: row[9], applicationDate: try LocalDate(iso: row[10]),
-            dueDate: try LocalDate(iso: row[11]), feeVND: row[12], exemption: row[13], createdAt: Date(microseconds: row[14]),
+            dueDate: try LocalDate(iso: row[11]), feeVND: row[12], exemption: row[13], commune: (row[16] as String?).flatMap(UnitRef.init(text:)),
+            stageDue: try (row[17] as String?).map(LocalDate.init(iso:)), createdAt: Date(microseconds: row[14]),
             updatedAt: Date(microseconds: row[15]), events: events)
     }
 
@@ -43,11 +44,12 @@ struct SQLiteApplicationStore: ApplicationStore {
                 throw ApplicationError.openApplicationExists(id: open[0], receiptCode: open[1])
             }
             try db.execute(sql: """
-                INSERT INTO applications (province_code, resident_id, pin, kind, reason, state, receipt_code, request_id, site, application_date, due_date, fee_vnd, exemption, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO applications (province_code, resident_id, pin, kind, reason, state, receipt_code, request_id, site, application_date, due_date, fee_vnd, exemption, created_at, updated_at, commune, stage_due)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [a.provinceCode, a.residentID, a.pin, a.kind.rawValue, a.reason?.rawValue, a.state.rawValue, a.receiptCode, a.requestID,
                                  a.site, a.applicationDate.description, a.dueDate.description, a.feeVND, a.exemption,
-                                 AuditChain.microseconds(a.createdAt), AuditChain.microseconds(a.updatedAt)])
+                                 AuditChain.microseconds(a.createdAt), AuditChain.microseconds(a.updatedAt),
+                                 a.commune?.description, a.stageDue?.description])
             let id = db.lastInsertedRowID
             try db.execute(sql: "INSERT INTO application_events VALUES (?, 1, ?, NULL, ?, ?, ?, ?)",
                            arguments: [id, a.provinceCode, a.state.rawValue, actor, AuditChain.microseconds(a.createdAt), "tiếp nhận"])
@@ -59,10 +61,10 @@ struct SQLiteApplicationStore: ApplicationStore {
         try await writer.read { db in try Self.read(db, id: id) }
     }
 
-    func advance(id: Int64, from: ApplicationState, to: ApplicationState, actor: String, at: Date, note: String) async throws -> ApplicationRecord {
+    func advance(id: Int64, from: ApplicationState, to: ApplicationState, actor: String, at: Date, note: String, stageDue: LocalDate?) async throws -> ApplicationRecord {
         try await writer.write { db in
-            try db.execute(sql: "UPDATE applications SET state = ?, updated_at = ? WHERE id = ? AND state = ?",
-                           arguments: [to.rawValue, AuditChain.microseconds(at), id, from.rawValue])
+            try db.execute(sql: "UPDATE applications SET state = ?, updated_at = ?, stage_due = ? WHERE id = ? AND state = ?",
+                           arguments: [to.rawValue, AuditChain.microseconds(at), stageDue?.description, id, from.rawValue])
             guard db.changesCount == 1 else {
                 guard let current = try String.fetchOne(db, sql: "SELECT state FROM applications WHERE id = ?", arguments: [id]) else { throw ApplicationError.notFound(id) }
                 throw ApplicationError.stateChanged(expected: from, actual: ApplicationState(rawValue: current) ?? from)
@@ -72,6 +74,60 @@ struct SQLiteApplicationStore: ApplicationStore {
                 SELECT ?, COALESCE(MAX(seq), 0) + 1, (SELECT province_code FROM applications WHERE id = ?), ?, ?, ?, ?, ? FROM application_events WHERE application_id = ?
                 """, arguments: [id, id, from.rawValue, to.rawValue, actor, AuditChain.microseconds(at), note, id])
             return try Self.read(db, id: id)!
+        }
+    }
+
+    func application(receiptCode: String) async throws -> ApplicationRecord? {
+        try await writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.columns) FROM applications WHERE receipt_code = ?", arguments: [receiptCode])
+                .map { try Self.application($0, events: []) }
+        }
+    }
+
+    /// The area and filters as SQL, the queue's index (area, state, stage_due, id) doing the work.
+    static func filter(_ query: ApplicationQuery, states: [ApplicationState]) -> (String, StatementArguments) {
+        var clauses = ["state IN (\(databaseQuestionMarks(count: states.count)))"]
+        var arguments = StatementArguments(states.map(\.rawValue))
+        if let codes = query.provinceCodes {
+            clauses.append("province_code IN (\(databaseQuestionMarks(count: codes.count)))")
+            arguments += StatementArguments(codes.sorted())
+        }
+        if let communes = query.communes {
+            clauses.append("commune IN (\(databaseQuestionMarks(count: communes.count)))")
+            arguments += StatementArguments(communes.map(\.description))
+        }
+        if let site = query.site {
+            clauses.append("site = ?")
+            arguments += [site]
+        }
+        if let day = query.overdueOn {
+            clauses.append("stage_due < ?")
+            arguments += [day.description]
+        }
+        return (clauses.joined(separator: " AND "), arguments)
+    }
+
+    func queue(_ query: ApplicationQuery) async throws -> Page<ApplicationRecord> {
+        guard !query.isEmptyArea else { return Page(items: [], page: query.page, perPage: query.perPage, hasMore: false) }
+        let (condition, arguments) = Self.filter(query, states: query.effectiveStates)
+        let rows = try await writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT \(Self.columns) FROM applications WHERE \(condition)
+                ORDER BY stage_due\(query.effectiveStates.contains(where: \.isFinal) ? " NULLS LAST" : ""), id LIMIT \(query.perPage + 1) OFFSET \((query.page - 1) * query.perPage)
+                """, arguments: arguments).map { try Self.application($0, events: []) }
+        }
+        return Page(items: Array(rows.prefix(query.perPage)), page: query.page, perPage: query.perPage, hasMore: rows.count > query.perPage)
+    }
+
+    func counts(_ query: ApplicationQuery) async throws -> [ApplicationState: Int] {
+        guard !query.isEmptyArea else { return [:] }
+        let (condition, arguments) = Self.filter(query, states: query.effectiveStates)
+        return try await writer.read { db in
+            var counts: [ApplicationState: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) FROM applications WHERE \(condition) GROUP BY state", arguments: arguments) {
+                if let state = ApplicationState(rawValue: row[0]) { counts[state] = row[1] }
+            }
+            return counts
         }
     }
 }

@@ -233,6 +233,18 @@ enum SQLiteMigrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        // Queues: the residence commune (whose police sees it) and the current stage's last day, indexed by
+        // area, state and that day so that a queue's first page is an index range even at millions of rows.
+        migrator.registerMigration("2026-11-30-application-queues") { db in
+            try db.execute(sql: """
+                ALTER TABLE applications ADD COLUMN commune TEXT;
+                ALTER TABLE applications ADD COLUMN stage_due TEXT;
+                UPDATE applications SET stage_due = due_date WHERE state NOT IN ('handed-over', 'refused', 'cancelled');
+                DROP INDEX applications_by_state;
+                CREATE INDEX applications_queue_by_province ON applications(province_code, state, stage_due, id);
+                CREATE INDEX applications_queue_by_commune ON applications(commune, state, stage_due, id);
+                """)
+        }
         return migrator
     }
 }

@@ -40,6 +40,7 @@ public struct APIError: Error, Sendable {
             case .unknownHousehold: return APIError(.unprocessableContent, error.code, error.message)
             case .unavailable: return APIError(.serviceUnavailable, error.code, error.message)
             }
+        case let error as ApplicationError: return application(error)
         case let error as PINError: return APIError(.badRequest, error.code, error.message)
         case let error as AccountError: return APIError(.unprocessableContent, "invalid_account", error.description)
         case let error as JurisdictionError: return APIError(.unprocessableContent, "unknown_unit", error.description)
@@ -54,6 +55,21 @@ public struct APIError: Error, Sendable {
         case is NIOTooManyBytesError: return APIError(.contentTooLarge, "too_large", "the request body is too large")
         default: return nil
         }
+    }
+}
+
+extension APIError {
+    static func application(_ error: ApplicationError) -> APIError {
+        let status: HTTPResponse.Status = switch error {
+        case .unknownResident, .notFound: .notFound
+        case .ineligible, .recordIncomplete, .referenceDataMissing: .unprocessableContent
+        case .openApplicationExists, .stateChanged: .conflict
+        case .rule(.wrongActor): .forbidden
+        case .rule(.transitionNotAllowed): .conflict
+        case .rule: .unprocessableContent
+        }
+        let problems: [FieldProblem] = if case .recordIncomplete(let problems) = error { problems } else { [] }
+        return APIError(status, error.code, error.description, problems: problems)
     }
 }
 

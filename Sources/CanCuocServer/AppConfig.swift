@@ -12,9 +12,13 @@ public struct AppConfig: Sendable {
     /// Marks the session cookie Secure. Set it when a TLS proxy is in front; a proxy that sends
     /// `X-Forwarded-Proto: https` gets Secure cookies either way.
     public var secureCookies: Bool
+    /// Public status look-ups per client address per minute (per server).
+    public var statusLookupsPerMinute: Int
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, provinceCode: String = "38", logLevel: Logger.Level = .info, secureCookies: Bool = false) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, provinceCode: String = "38", logLevel: Logger.Level = .info, secureCookies: Bool = false,
+                statusLookupsPerMinute: Int = 10) {
         self.secureCookies = secureCookies
+        self.statusLookupsPerMinute = statusLookupsPerMinute
         self.host = host
         self.port = port
         self.provinceCode = provinceCode
@@ -23,6 +27,7 @@ public struct AppConfig: Sendable {
 
     public func validated(catalog: AdminUnitCatalog = .shared) throws -> AppConfig {
         guard (0...65535).contains(port) else { throw ConfigError("port \(port) is not between 0 and 65535") }
+        guard statusLookupsPerMinute >= 1 else { throw ConfigError("status look-ups per minute must be at least 1") }
         guard catalog.unit(UnitRef(edition: .threeLevel, code: provinceCode))?.level == .province
             || catalog.unit(UnitRef(edition: .twoLevel, code: provinceCode))?.level == .province else {
             throw ConfigError("province \(provinceCode) is not a province code")

@@ -24,6 +24,11 @@ public enum Routes {
     static let apiResidentPINReestablishment: RouterPath = "/api/v1/residents/:id/pin-reestablishment"
     static let apiHousehold: RouterPath = "/api/v1/households/:id"
     static let apiPIN: RouterPath = "/api/v1/pins/:pin"
+    static let apiApplications: RouterPath = "/api/v1/applications"
+    static let apiApplication: RouterPath = "/api/v1/applications/:id"
+    static let apiApplicationMoves: RouterPath = "/api/v1/applications/:id/moves"
+    static let apiApplicationApprovals: RouterPath = "/api/v1/applications/approvals"
+    static let apiStatus: RouterPath = "/api/v1/status"
     static let healthz: RouterPath = "/healthz"
     static let metrics: RouterPath = "/metrics"
 
@@ -51,6 +56,7 @@ public enum Routes {
     public static func cardPhoto(_ resident: ResidentID, _ card: Int64) -> String { "/residents/\(resident)/cards/\(card)/photo.jpg" }
     public static func resident(_ id: ResidentID, asOf date: LocalDate) -> String { "/residents/\(id)?as_of=\(date)" }
     static func apiResident(_ id: ResidentID) -> String { "/api/v1/residents/\(id)" }
+    static func apiApplication(_ id: Int64) -> String { "/api/v1/applications/\(id)" }
 
     /// Paths answered with HTML (errors there get an HTML page).
     public static func isConsolePath(_ path: String) -> Bool { isConsole(path) }

@@ -10,19 +10,7 @@ struct ApplicationsCommand: AsyncParsableCommand {
 
     /// The JSON object scripts read (`id`, `receipt_code`, `state`, `due_date`, ...; `history` with `show`).
     static func json(_ a: ApplicationRecord, history: Bool) throws -> String {
-        var object: [String: Any] = [
-            "id": a.id, "receipt_code": a.receiptCode, "state": a.state.rawValue, "due_date": a.dueDate.description,
-            "application_date": a.applicationDate.description, "kind": a.kind.rawValue, "reason": a.reason?.rawValue ?? NSNull(),
-            "pin": a.pin, "site": a.site, "fee_vnd": a.feeVND, "exemption": a.exemption ?? NSNull(),
-        ]
-        if history {
-            let formatter = ISO8601DateFormatter()
-            object["history"] = a.events.map { event -> [String: Any] in
-                ["from": event.from?.rawValue ?? NSNull(), "to": event.to.rawValue, "actor": event.actor, "at": formatter.string(from: event.at), "note": event.note]
-            }
-        }
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self)
+        try ApplicationJSON(a, today: LocalDate(Date()), history: history).text()
     }
 
     static func fail(_ error: Error, exit status: Int32 = 1) -> ExitCode {

@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func aYearWithoutDataIsAnError() throws {
-        #expect(throws: HolidayCalendarError.yearNotCovered(2027)) { try calendar.adding(workingDays: 30, to: try day("2026-12-10")) }
+        #expect(throws: HolidayCalendarError.yearNotCovered(2028)) { try calendar.adding(workingDays: 30, to: try day("2027-12-10")) }
         #expect(throws: HolidayCalendarError.negative(-1)) { try calendar.adding(workingDays: -1, to: try day("2026-12-10")) }
     }
 

@@ -1,6 +1,7 @@
 import CanCuocCore
 import CanCuocStore
 import Foundation
+import Synchronization
 import Testing
 
 /// Card applications keep their invariants alike on every backend.
@@ -46,19 +47,68 @@ import Testing
         let outcomes = await withTaskGroup(of: Bool.self) { group in
             for approver in ["a1", "a2", "a3"] {
                 group.addTask {
-                    (try? await store.applications.advance(id: application.id, from: .transferred, to: .approved, actor: approver, at: Date(), note: "")) != nil
+                    (try? await store.applications.advance(id: application.id, from: .transferred, to: .approved, actor: approver, at: Date(), note: "", stageDue: nil)) != nil
                 }
             }
             return await group.reduce(into: [Bool]()) { $0.append($1) }
         }
         #expect(outcomes.filter { $0 }.count == 1)
         await #expect(throws: ApplicationError.stateChanged(expected: .transferred, actual: .approved)) {
-            try await store.applications.advance(id: application.id, from: .transferred, to: .approved, actor: "late", at: Date(), note: "")
+            try await store.applications.advance(id: application.id, from: .transferred, to: .approved, actor: "late", at: Date(), note: "", stageDue: nil)
         }
         let shown = try #require(try await store.applications.application(id: application.id))
         #expect(shown.state == .approved && shown.events.map(\.to) == [.received, .transferred, .approved])
         #expect(shown.events.map(\.sequence) == [1, 2, 3])
         #expect(try await store.applications.application(id: 999_999) == nil)
+    }
+
+    /// Queues: by state and area, most overdue first, with counts per state; the public look-up by receipt code.
+    @Test(arguments: Backend.allCases)
+    func queuesByStateAreaAndOverdue(backend: Backend) async throws {
+        // The desk works on 2021-07-23 (a Friday); the approval happens on Monday 26 July.
+        let clock = MovingClock(try LocalDate(iso: "2021-07-23"))
+        let store = try await backend.open()
+        let service = ApplicationService(store: store, clock: clock.now)
+        let other = try #require(AdminUnitCatalog.shared.communes(under: UnitRef(edition: .threeLevel, code: "38")).first { $0.code != Fixtures.commune.code }).reference
+        var made: [ApplicationRecord] = []
+        for (index, commune) in [Fixtures.commune, Fixtures.commune, other].enumerated() {
+            let resident = try await store.residents.create(Fixtures.resident(["Lê Văn An", "Trần Thị Bình", "Phạm Văn Cường"][index], commune: commune), context: ChangeContext(actor: "t", reason: "t", at: Date()))
+            made.append(try await service.create(try Self.intake(resident.record.resident.pin!), actor: "desk").record)
+        }
+        // Received on Friday: two working days to transfer, so due Tuesday 27 July.
+        let july27 = try LocalDate(iso: "2021-07-27")
+        #expect(made.allSatisfy { $0.stageDue == july27 && $0.commune != nil })
+        clock.day = try LocalDate(iso: "2021-07-26")
+        let moved = try await service.advance(id: made[0].id, to: .transferred, actor: "desk")
+        // Three working days to approve from Monday: Thursday 29 July.
+        #expect(moved.stageDue == (try LocalDate(iso: "2021-07-29")))
+
+        let received = try await store.applications.queue(ApplicationQuery(states: [.received]))
+        #expect(received.items.map(\.id) == [made[1].id, made[2].id] && !received.hasMore && received.items.allSatisfy(\.events.isEmpty))
+        let open = try await store.applications.queue(ApplicationQuery())
+        #expect(open.items.map(\.id) == [made[1].id, made[2].id, made[0].id])
+        #expect(try await store.applications.counts(ApplicationQuery()) == [.received: 2, .transferred: 1])
+        let firstPage = try await store.applications.queue(ApplicationQuery(perPage: 2))
+        let secondPage = try await store.applications.queue(ApplicationQuery(page: 2, perPage: 2))
+        #expect(firstPage.hasMore && firstPage.items.count == 2 && secondPage.items.map(\.id) == [made[0].id] && !secondPage.hasMore)
+        // Area.
+        let here = try await store.applications.queue(ApplicationQuery(communes: [Fixtures.commune]))
+        #expect(Set(here.items.map(\.id)) == [made[0].id, made[1].id])
+        #expect(try await store.applications.queue(ApplicationQuery(provinceCodes: ["01"])).items.isEmpty)
+        #expect(try await store.applications.queue(ApplicationQuery(communes: [])).items.isEmpty)
+        #expect(try await store.applications.counts(ApplicationQuery(communes: [other])) == [.received: 1])
+        // Overdue: on 27 July nothing is late yet; on 28 July the two received ones are.
+        #expect(try await store.applications.queue(ApplicationQuery(overdueOn: try LocalDate(iso: "2021-07-27"))).items.isEmpty)
+        let late = try await store.applications.queue(ApplicationQuery(overdueOn: try LocalDate(iso: "2021-07-28")))
+        #expect(late.items.map(\.id) == [made[1].id, made[2].id])
+        let (july28, july29) = (try LocalDate(iso: "2021-07-28"), try LocalDate(iso: "2021-07-29"))
+        #expect(late.items.allSatisfy { $0.isOverdue(on: july28) } && !moved.isOverdue(on: july29))
+        // Final states leave the open queues; the public look-up finds any by receipt code.
+        _ = try await service.advance(id: made[2].id, to: .refused, actor: "desk", note: "không đủ điều kiện")
+        #expect(try await store.applications.counts(ApplicationQuery()) == [.received: 1, .transferred: 1])
+        #expect(try await store.applications.queue(ApplicationQuery(states: [.refused])).items.map(\.stageDue) == [nil])
+        #expect(try await store.applications.application(receiptCode: made[2].receiptCode)?.state == .refused)
+        #expect(try await store.applications.application(receiptCode: "38-XXXX-XXXX-XX") == nil)
     }
 
     @Test func badIntakeChangesNothing() async throws {
@@ -79,4 +129,18 @@ import Testing
             try await service.create(try Self.intake(adult.record.resident.pin!, date: "2030-01-02"), actor: "desk")
         }
     }
+}
+
+/// A clock the test moves from day to day (noon, Viet Nam time).
+final class MovingClock: Sendable {
+    private let current: Mutex<LocalDate>
+
+    init(_ day: LocalDate) { current = Mutex(day) }
+
+    var day: LocalDate {
+        get { current.withLock { $0 } }
+        set { current.withLock { $0 = newValue } }
+    }
+
+    var now: @Sendable () -> Date { { [self] in day.endInstant.addingTimeInterval(-12 * 3600) } }
 }

@@ -11,11 +11,11 @@ public enum Role: String, CaseIterable, Codable, Sendable {
     public var permissions: Set<Permission> {
         switch self {
         case .communeOfficer, .districtOfficer:
-            [.readUnits, .readResidents, .writeResidents, .verifyResidents]
+            [.readUnits, .readResidents, .writeResidents, .verifyResidents, .readApplications, .takeApplications]
         case .provinceOfficer:
-            [.readUnits, .readResidents, .writeResidents, .verifyResidents, .readAudit]
+            [.readUnits, .readResidents, .writeResidents, .verifyResidents, .readAudit, .readApplications, .takeApplications, .produceCards]
         case .approver:
-            [.readUnits, .readResidents, .verifyResidents]
+            [.readUnits, .readResidents, .verifyResidents, .readApplications, .approveApplications]
         case .leader:
             [.readUnits, .readReports]
         case .agency:
@@ -67,4 +67,27 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case manageAccounts = "accounts.manage"
     /// The audit trail: who looked at a person, what an officer did.
     case readAudit = "audit.read"
+    /// Card applications of the area: queues, an application and its history, the printed forms.
+    case readApplications = "applications.read"
+    /// The desk's steps: intake, transfer, refusal, cancellation; and the return point's: hand-over.
+    case takeApplications = "applications.intake"
+    /// The national centre's step: approve, return for correction, refuse.
+    case approveApplications = "applications.approve"
+    /// Card production: personalise, print in batches, dispatch.
+    case produceCards = "cards.produce"
+
+    /// The pipeline's actors (ApplicationState.Actor) this permission acts as.
+    public var pipelineActors: Set<ApplicationState.Actor> {
+        switch self {
+        case .takeApplications: [.desk, .delivery]
+        case .approveApplications: [.approver]
+        case .produceCards: [.production]
+        default: []
+        }
+    }
+}
+
+extension Set where Element == Permission {
+    /// Every pipeline actor these permissions may act as.
+    public var pipelineActors: Set<ApplicationState.Actor> { reduce(into: []) { $0.formUnion($1.pipelineActors) } }
 }

@@ -92,6 +92,8 @@ public enum ApplicationRuleError: Error, Equatable, Sendable, CustomStringConver
     case reasonNotForKind(reason: ApplicationReason, kind: ApplicationKind)
     case reasonNotUnderLaw(reason: ApplicationReason, law: CardLaw)
     case transitionNotAllowed(from: ApplicationState, to: ApplicationState)
+    /// The move exists but is another actor's step (an approver's, card production's ...).
+    case wrongActor(ApplicationState.Transition)
 
     public var description: String {
         switch self {
@@ -103,6 +105,8 @@ public enum ApplicationRuleError: Error, Equatable, Sendable, CustomStringConver
             "reason \(reason.rawValue) does not exist under the \(law.rawValue) law"
         case let .transitionNotAllowed(from, to):
             "an application cannot go from \(from.rawValue) to \(to.rawValue)"
+        case let .wrongActor(transition):
+            "moving an application from \(transition.from.rawValue) to \(transition.to.rawValue) is the \(transition.actor.title)'s step; your role may not"
         }
     }
 }

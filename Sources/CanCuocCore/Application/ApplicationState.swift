@@ -9,8 +9,17 @@ public enum ApplicationState: String, CaseIterable, Sendable, Codable {
 
     /// Who moves an application on: the desk that took it, the approver at the centre, card production, the
     /// return point.
-    public enum Actor: String, Sendable, Codable {
+    public enum Actor: String, CaseIterable, Sendable, Codable {
         case desk, approver, production, delivery
+
+        public var title: String {
+            switch self {
+            case .desk: "receiving desk"
+            case .approver: "approver"
+            case .production: "card production"
+            case .delivery: "return point"
+            }
+        }
     }
 
     public struct Transition: Hashable, Sendable {
@@ -54,6 +63,20 @@ public enum ApplicationState: String, CaseIterable, Sendable, Codable {
         case .transferred, .approved, .personalised: 3
         case .printed, .dispatched: 2
         case .handedOver, .refused, .cancelled: nil
+        }
+    }
+
+    /// The coarse stage a citizen sees (public look-up): received, processing, produced, ready, handed-over,
+    /// refused, cancelled.
+    public var publicStage: String {
+        switch self {
+        case .received: "received"
+        case .transferred, .approved: "processing"
+        case .personalised, .printed: "produced"
+        case .dispatched: "ready"
+        case .handedOver: "handed-over"
+        case .refused: "refused"
+        case .cancelled: "cancelled"
         }
     }
 

@@ -20,13 +20,17 @@ public struct ApplicationRecord: Sendable, Hashable {
     public var dueDate: LocalDate
     public var feeVND: Int
     public var exemption: String?
+    /// The commune of residence when it was taken: whose police sees it in their queues.
+    public var commune: UnitRef?
+    /// The last working day of the stage it is in (service-level time); nil once it is over.
+    public var stageDue: LocalDate?
     public var createdAt: Date
     public var updatedAt: Date
     public var events: [ApplicationEvent]
 
     public init(id: Int64 = 0, provinceCode: String, residentID: ResidentID, pin: String, kind: ApplicationKind, reason: ApplicationReason?,
                 state: ApplicationState = .received, receiptCode: String, requestID: String?, site: String, applicationDate: LocalDate,
-                dueDate: LocalDate, feeVND: Int, exemption: String?, createdAt: Date, updatedAt: Date, events: [ApplicationEvent] = []) {
+                dueDate: LocalDate, feeVND: Int, exemption: String?, commune: UnitRef? = nil, stageDue: LocalDate? = nil, createdAt: Date, updatedAt: Date, events: [ApplicationEvent] = []) {
         self.id = id
         self.provinceCode = provinceCode
         self.residentID = residentID
@@ -41,10 +45,21 @@ public struct ApplicationRecord: Sendable, Hashable {
         self.dueDate = dueDate
         self.feeVND = feeVND
         self.exemption = exemption
+        self.commune = commune
+        self.stageDue = stageDue
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.events = events
     }
+
+    /// Past its stage's service-level time on `day` (flagged in the queues).
+    public func isOverdue(on day: LocalDate) -> Bool {
+        guard let stageDue, !state.isFinal else { return false }
+        return stageDue < day
+    }
+
+    /// When it entered the state it is in.
+    public var stateSince: Date { events.last?.at ?? updatedAt }
 }
 
 /// One move of an application: who, when, from which state to which, and why.
@@ -85,6 +100,7 @@ public enum ApplicationError: Error, Equatable, Sendable, CustomStringConvertibl
         case .recordIncomplete: "record_needs_correction"
         case .openApplicationExists: "open_application_exists"
         case .notFound: "not_found"
+        case .rule(.wrongActor): "wrong_role"
         case .rule: "not_allowed"
         case .stateChanged: "state_changed"
         case .referenceDataMissing: "reference_data_missing"
@@ -114,5 +130,12 @@ public protocol ApplicationStore: Sendable {
     func create(_ application: ApplicationRecord, actor: String) async throws -> (record: ApplicationRecord, created: Bool)
     func application(id: Int64) async throws -> ApplicationRecord?
     /// Moves `id` from `from` to `to` if it is still in `from`; else `ApplicationError.stateChanged`.
-    func advance(id: Int64, from: ApplicationState, to: ApplicationState, actor: String, at: Date, note: String) async throws -> ApplicationRecord
+    /// `stageDue` is the last day of the stage that starts (nil when the application's clock stops).
+    func advance(id: Int64, from: ApplicationState, to: ApplicationState, actor: String, at: Date, note: String, stageDue: LocalDate?) async throws -> ApplicationRecord
+    /// The application with this receipt code (the public look-up), without its history.
+    func application(receiptCode: String) async throws -> ApplicationRecord?
+    /// A queue: applications in the given states and area, most overdue first, without their history.
+    func queue(_ query: ApplicationQuery) async throws -> Page<ApplicationRecord>
+    /// How many applications of the area are in each state (the queue's tabs).
+    func counts(_ query: ApplicationQuery) async throws -> [ApplicationState: Int]
 }

@@ -45,7 +45,11 @@ public struct ApplicationService: Sendable {
 
     public func create(_ intake: Intake, actor: String) async throws -> (record: ApplicationRecord, created: Bool) {
         guard let versioned = try await store.residents.resident(pin: intake.pin) else { throw ApplicationError.unknownResident(intake.pin.digits) }
-        let resident = versioned.resident
+        return try await create(intake, for: versioned.resident, actor: actor)
+    }
+
+    /// Intake for a resident already looked up (the server looks up within the officer's area first).
+    public func create(_ intake: Intake, for resident: Resident, actor: String) async throws -> (record: ApplicationRecord, created: Bool) {
         let eligibility = CardEligibility(resident: resident, on: intake.date)
         if case .refused(let refusal) = eligibility.decision { throw ApplicationError.ineligible(refusal.message) }
         // Missing or wrong register data must be corrected before an application can proceed.
@@ -67,18 +71,34 @@ public struct ApplicationService: Sendable {
         let due: LocalDate
         do { due = try calendar.adding(workingDays: days, to: intake.date) } catch { throw ApplicationError.referenceDataMissing(error.description) }
         let now = clock()
+        let stageDue = try stageDue(of: .received, from: intake.date)
         let record = ApplicationRecord(
             provinceCode: resident.provinceCode, residentID: resident.id, pin: intake.pin.digits, kind: intake.kind, reason: reason,
             receiptCode: Self.receiptCode(province: resident.provinceCode), requestID: intake.requestID, site: intake.site,
-            applicationDate: intake.date, dueDate: due, feeVND: fee.dueVND, exemption: fee.exemption?.rawValue, createdAt: now, updatedAt: now)
+            applicationDate: intake.date, dueDate: due, feeVND: fee.dueVND, exemption: fee.exemption?.rawValue,
+            commune: residence, stageDue: stageDue, createdAt: now, updatedAt: now)
         return try await store.applications.create(record, actor: actor)
     }
 
-    /// Moves an application if the pipeline allows it from the state it is in now.
-    public func advance(id: Int64, to target: ApplicationState, actor: String, note: String = "") async throws -> ApplicationRecord {
+    /// Moves an application if the pipeline allows it from the state it is in now (and, when given, only if it
+    /// is still in `expected`: a form shows a state, the move must not apply to another one). `allowed` says
+    /// which of the pipeline's actors the caller may act as.
+    public func advance(id: Int64, to target: ApplicationState, actor: String, note: String = "", expected: ApplicationState? = nil,
+                        allowed: Set<ApplicationState.Actor> = Set(ApplicationState.Actor.allCases)) async throws -> ApplicationRecord {
         guard let current = try await store.applications.application(id: id) else { throw ApplicationError.notFound(id) }
-        do { _ = try current.state.transition(to: target) } catch { throw ApplicationError.rule(error) }
-        return try await store.applications.advance(id: id, from: current.state, to: target, actor: actor, at: clock(), note: note)
+        if let expected, expected != current.state { throw ApplicationError.stateChanged(expected: expected, actual: current.state) }
+        let transition: ApplicationState.Transition
+        do { transition = try current.state.transition(to: target) } catch { throw ApplicationError.rule(error) }
+        guard allowed.contains(transition.actor) else { throw ApplicationError.rule(.wrongActor(transition)) }
+        let today = LocalDate(clock())
+        return try await store.applications.advance(id: id, from: current.state, to: target, actor: actor, at: clock(), note: note,
+                                                    stageDue: try stageDue(of: target, from: today))
+    }
+
+    /// The last working day of the stage that starts in `state` on `day`; nil when no clock runs.
+    func stageDue(of state: ApplicationState, from day: LocalDate) throws -> LocalDate? {
+        guard let days = state.serviceLevelWorkingDays else { return nil }
+        do { return try calendar.adding(workingDays: days, to: day) } catch { throw ApplicationError.referenceDataMissing(error.description) }
     }
 
     /// The province code and 10 random characters from an alphabet without look-alikes (no 0/O, 1/I/L),
