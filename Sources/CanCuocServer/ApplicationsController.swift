@@ -81,7 +81,7 @@ struct ApplicationsController {
         let register = ScopedRegister(store: store, jurisdiction: identity.jurisdiction)
         guard let resident = try await register.resident(pin: intake.pin) else {
             try await audit.record("application.create", outcome: "unknown-resident", request: request, context: context)
-            throw APIError(.notFound, "unknown_resident", "no resident with PIN \(intake.pin.digits) in your area; the police of the resident's area take the application")
+            throw APIError(.notFound, "unknown_resident", "no resident with this PIN in your area; the police of the resident's area take the application")
         }
         let (record, created) = try await service.create(intake, for: resident.resident, actor: identity.account.username)
         try await audit.record("application.create", target: "application:\(record.id)", outcome: created ? "ok" : "repeated", request: request, context: context)

@@ -72,6 +72,10 @@ import Testing
             },
             Endpoint(name: "who looked at this person", permission: .readAudit, perPerson: true) { ("/api/v1/residents/\(p($0).id)/access-log", .get, nil) },
             Endpoint(name: "console resident page", permission: .readResidents, perPerson: true) { ("/residents/\(p($0).id)", .get, nil) },
+            Endpoint(name: "take an application", permission: .takeApplications, perPerson: true) {
+                ("/api/v1/applications", .post, json(["pin": p($0).pin, "kind": "first", "request_id": "matrix-\(p($0).id)"]))
+            },
+            Endpoint(name: "application queue", permission: .readApplications, perPerson: false) { _ in ("/api/v1/applications?state=received", .get, nil) },
             Endpoint(name: "units", permission: .readUnits, perPerson: false) { _ in ("/api/v1/units/38?edition=2025-01", .get, nil) },
             Endpoint(name: "decode a PIN", permission: .verifyResidents, perPerson: false) { _ in ("/api/v1/pins/038193001234", .get, nil) },
             Endpoint(name: "accounts", permission: .manageAccounts, perPerson: false) { _ in ("/api/v1/accounts", .get, nil) },
