@@ -9,7 +9,7 @@ struct PostgresApplicationStore: ApplicationStore {
     let database: PostgresDatabase
     var logger: Logger { database.logger }
 
-    static let columns = "id, province_code, resident_id, pin, kind, reason, state, receipt_code, request_id, site, application_date, due_date, fee_vnd, exemption, created_at, updated_at, commune, stage_due"
+    static let columns = "id, province_code, resident_id, pin, kind, reason, state, receipt_code, request_id, site, application_date, due_date, fee_vnd, exemption, created_at, updated_at, commune, stage_due, collected_document"
 
     static func read(_ connection: PostgresConnection, id: Int64, logger: Logger) async throws -> ApplicationRecord? {
         let events = try await connection.all("SELECT seq, from_state, to_state, actor, at, note FROM application_events WHERE application_id = \(id) ORDER BY seq",
@@ -35,7 +35,7 @@ struct PostgresApplicationStore: ApplicationStore {
             receiptCode: try c[7].decode(String.self), requestID: try c[8].decode(String?.self), site: try c[9].decode(String.self),
             applicationDate: try LocalDate(iso: try c[10].decode(String.self)), dueDate: try LocalDate(iso: try c[11].decode(String.self)),
             feeVND: try c[12].decode(Int.self), exemption: try c[13].decode(String?.self), commune: try c[16].decode(String?.self).flatMap(UnitRef.init(text:)),
-            stageDue: try c[17].decode(String?.self).map(LocalDate.init(iso:)), createdAt: Date(microseconds: try c[14].decode(Int64.self)),
+            stageDue: try c[17].decode(String?.self).map(LocalDate.init(iso:)), collectedDocument: try c[18].decode(String?.self), createdAt: Date(microseconds: try c[14].decode(Int64.self)),
             updatedAt: Date(microseconds: try c[15].decode(Int64.self)), events: events)
     }
 
@@ -52,10 +52,10 @@ struct PostgresApplicationStore: ApplicationStore {
             return try await database.write { connection in
                 if let existing = try await Self.submitted(a, on: connection, logger: logger) { return (existing, false) }
                 let id = try await connection.scalar("""
-                    INSERT INTO applications (province_code, resident_id, pin, kind, reason, state, receipt_code, request_id, site, application_date, due_date, fee_vnd, exemption, created_at, updated_at, commune, stage_due)
+                    INSERT INTO applications (province_code, resident_id, pin, kind, reason, state, receipt_code, request_id, site, application_date, due_date, fee_vnd, exemption, created_at, updated_at, commune, stage_due, collected_document)
                     VALUES (\(a.provinceCode), \(a.residentID), \(a.pin), \(a.kind.rawValue), \(a.reason?.rawValue), \(a.state.rawValue), \(a.receiptCode), \(a.requestID),
                             \(a.site), \(a.applicationDate.description), \(a.dueDate.description), \(a.feeVND), \(a.exemption),
-                            \(AuditChain.microseconds(a.createdAt)), \(AuditChain.microseconds(a.updatedAt)), \(a.commune?.description), \(a.stageDue?.description))
+                            \(AuditChain.microseconds(a.createdAt)), \(AuditChain.microseconds(a.updatedAt)), \(a.commune?.description), \(a.stageDue?.description), \(a.collectedDocument))
                     RETURNING id
                     """, as: Int64.self, logger: logger) ?? 0
                 try await connection.query("""

@@ -270,6 +270,7 @@ enum PostgresMigrations {
         Migration(id: "2026-11-30-application-queues", statements: [
             "ALTER TABLE applications ADD COLUMN commune text",
             "ALTER TABLE applications ADD COLUMN stage_due text",
+            "ALTER TABLE applications ADD COLUMN collected_document text",
             "UPDATE applications SET stage_due = due_date WHERE state NOT IN ('handed-over', 'refused', 'cancelled')",
             "DROP INDEX applications_by_state",
             "CREATE INDEX applications_queue_by_province ON applications(province_code, state, stage_due, id)",

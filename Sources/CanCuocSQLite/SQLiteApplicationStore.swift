@@ -7,7 +7,7 @@ import GRDB
 struct SQLiteApplicationStore: ApplicationStore {
     let writer: any DatabaseWriter
 
-    static let columns = "id, province_code, resident_id, pin, kind, reason, state, receipt_code, request_id, site, application_date, due_date, fee_vnd, exemption, created_at, updated_at, commune, stage_due"
+    static let columns = "id, province_code, resident_id, pin, kind, reason, state, receipt_code, request_id, site, application_date, due_date, fee_vnd, exemption, created_at, updated_at, commune, stage_due, collected_document"
 
     static func application(_ row: Row, events: [ApplicationEvent]) throws -> ApplicationRecord {
         let kindText: String = row[4], stateText: String = row[6]
@@ -18,7 +18,7 @@ struct SQLiteApplicationStore: ApplicationStore {
             id: row[0], provinceCode: row[1], residentID: row[2], pin: row[3], kind: kind, reason: (row[5] as String?).flatMap(ApplicationReason.init),
             state: state, receiptCode: row[7], requestID: row[8], site: row[9], applicationDate: try LocalDate(iso: row[10]),
             dueDate: try LocalDate(iso: row[11]), feeVND: row[12], exemption: row[13], commune: (row[16] as String?).flatMap(UnitRef.init(text:)),
-            stageDue: try (row[17] as String?).map(LocalDate.init(iso:)), createdAt: Date(microseconds: row[14]),
+            stageDue: try (row[17] as String?).map(LocalDate.init(iso:)), collectedDocument: row[18], createdAt: Date(microseconds: row[14]),
             updatedAt: Date(microseconds: row[15]), events: events)
     }
 
@@ -44,12 +44,12 @@ struct SQLiteApplicationStore: ApplicationStore {
                 throw ApplicationError.openApplicationExists(id: open[0], receiptCode: open[1])
             }
             try db.execute(sql: """
-                INSERT INTO applications (province_code, resident_id, pin, kind, reason, state, receipt_code, request_id, site, application_date, due_date, fee_vnd, exemption, created_at, updated_at, commune, stage_due)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO applications (province_code, resident_id, pin, kind, reason, state, receipt_code, request_id, site, application_date, due_date, fee_vnd, exemption, created_at, updated_at, commune, stage_due, collected_document)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [a.provinceCode, a.residentID, a.pin, a.kind.rawValue, a.reason?.rawValue, a.state.rawValue, a.receiptCode, a.requestID,
                                  a.site, a.applicationDate.description, a.dueDate.description, a.feeVND, a.exemption,
                                  AuditChain.microseconds(a.createdAt), AuditChain.microseconds(a.updatedAt),
-                                 a.commune?.description, a.stageDue?.description])
+                                 a.commune?.description, a.stageDue?.description, a.collectedDocument])
             let id = db.lastInsertedRowID
             try db.execute(sql: "INSERT INTO application_events VALUES (?, 1, ?, NULL, ?, ?, ?, ?)",
                            arguments: [id, a.provinceCode, a.state.rawValue, actor, AuditChain.microseconds(a.createdAt), "tiếp nhận"])

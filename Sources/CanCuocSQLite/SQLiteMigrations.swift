@@ -233,12 +233,14 @@ enum SQLiteMigrations {
                 ) WITHOUT ROWID;
                 """)
         }
-        // Queues: the residence commune (whose police sees it) and the current stage's last day, indexed by
+        // Queues: the residence commune (whose police sees it) and the current stage's last day (and the old card
+        // collected at intake), indexed by
         // area, state and that day so that a queue's first page is an index range even at millions of rows.
         migrator.registerMigration("2026-11-30-application-queues") { db in
             try db.execute(sql: """
                 ALTER TABLE applications ADD COLUMN commune TEXT;
                 ALTER TABLE applications ADD COLUMN stage_due TEXT;
+                ALTER TABLE applications ADD COLUMN collected_document TEXT;
                 UPDATE applications SET stage_due = due_date WHERE state NOT IN ('handed-over', 'refused', 'cancelled');
                 DROP INDEX applications_by_state;
                 CREATE INDEX applications_queue_by_province ON applications(province_code, state, stage_due, id);

@@ -20,9 +20,10 @@ struct ApplicationsController {
         let site: String?
         let requestId: String?
         let exemptions: [String]?
+        let collectedDocument: String?
 
         enum CodingKeys: String, CodingKey {
-            case pin, kind, reason, date, site, requestId = "request_id", exemptions
+            case pin, kind, reason, date, site, requestId = "request_id", exemptions, collectedDocument = "collected_document"
         }
     }
 
@@ -115,7 +116,8 @@ struct ApplicationsController {
             }
             return exemption
         })
-        return .init(pin: pin, kind: kind, reason: reason, date: date, site: site, requestID: requestID, declaredExemptions: exemptions)
+        return .init(pin: pin, kind: kind, reason: reason, date: date, site: site, requestID: requestID, declaredExemptions: exemptions,
+                     collectedDocument: body.collectedDocument.map(\.trimmed).flatMap { $0.isEmpty ? nil : $0 })
     }
 
     func get(_ request: Request, _ context: AppRequestContext) async throws -> Response {

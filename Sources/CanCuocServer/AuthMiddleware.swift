@@ -54,20 +54,32 @@ struct AuthMiddleware: RouterMiddleware {
     }
 }
 
-/// The fields of an url-encoded form.
+/// The fields of an url-encoded form (a repeated field, such as checked boxes, keeps every value).
 struct FormFields {
-    let values: [String: String]
+    let pairs: [(key: String, value: String)]
 
     init(_ body: String) {
-        var values: [String: String] = [:]
+        var pairs: [(key: String, value: String)] = []
         for pair in body.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let decode = { (text: Substring) in String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
             guard let key = parts.first else { continue }
-            values[decode(key)] = parts.count > 1 ? decode(parts[1]) : ""
+            pairs.append((decode(key), parts.count > 1 ? decode(parts[1]) : ""))
         }
-        self.values = values
+        self.pairs = pairs
     }
 
-    subscript(key: String) -> String? { values[key] }
+    /// Each field's last value.
+    var values: [String: String] { Dictionary(pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 }) }
+
+    /// The last value given for `key`.
+    subscript(key: String) -> String? { pairs.last { $0.key == key }?.value }
+
+    /// Every value given for `key`, in order.
+    func all(_ key: String) -> [String] { pairs.filter { $0.key == key }.map(\.value) }
+
+    /// The form of a request (its body collected).
+    static func of(_ request: Request, context: AppRequestContext) async throws -> FormFields {
+        FormFields(String(buffer: try await request.body.collect(upTo: context.maxUploadSize)))
+    }
 }

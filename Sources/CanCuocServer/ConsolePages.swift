@@ -38,6 +38,9 @@ struct ConsolePages: Sendable {
             model["canSearch"] = permissions.contains(.readResidents)
             model["canManage"] = permissions.contains(.manageAccounts)
             model["canAudit"] = permissions.contains(.readAudit)
+            model["canApplications"] = permissions.contains(.readApplications)
+            model["canIntake"] = permissions.contains(.takeApplications)
+            model["canCorrect"] = permissions.contains(.writeResidents)
         }
         return render(template, model, status: status)
     }

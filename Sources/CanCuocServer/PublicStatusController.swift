@@ -12,6 +12,7 @@ struct PublicStatusController {
     let clock: @Sendable () -> Date
     let limiter: AddressRateLimiter
     let audit: AuditRecorder
+    let pages: ConsolePages
 
     struct Lookup: Decodable {
         let receiptCode: String
@@ -41,6 +42,25 @@ struct PublicStatusController {
         router.post(Routes.apiStatus) { request, context in
             let body = try await JSONResponse.decode(Lookup.self, from: request, context: context)
             return try JSONResponse.make(try await status(receiptCode: body.receiptCode, birthDate: body.birthDate, request: request, context: context))
+        }
+        // The citizen's page: the form, and the answer on the same page (the date of birth stays out of the URL).
+        router.get(Routes.statusPage) { _, context in pages.render("status", ["navHidden": true], context: context) }
+        router.post(Routes.statusPage) { request, context in
+            let form = try await FormFields.of(request, context: context)
+            let code = form["receipt_code"] ?? "", birth = form["birth_date"] ?? ""
+            var model: [String: Any] = ["navHidden": true, "receiptCode": code]
+            do {
+                let found = try await status(receiptCode: code, birthDate: birth, request: request, context: context)
+                model["result"] = ["receiptCode": found.receiptCode, "status": found.status, "stage": found.stage,
+                                   "since": (try? LocalDate(iso: found.since)).map { PartialDate($0).vietnamese } ?? found.since,
+                                   "dueDate": (try? LocalDate(iso: found.dueDate)).map { PartialDate($0).vietnamese } ?? found.dueDate,
+                                   "place": found.place ?? ""]
+                return pages.render("status", model, context: context)
+            } catch let error as APIError {
+                model["message"] = error.status == .tooManyRequests ? "Bạn đã tra cứu quá nhiều lần. Vui lòng thử lại sau một phút."
+                    : "Không tìm thấy hồ sơ với mã biên nhận và ngày sinh này. Kiểm tra lại giấy hẹn."
+                return pages.render("status", model, context: context, status: error.status)
+            }
         }
     }
 

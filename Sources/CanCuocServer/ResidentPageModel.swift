@@ -25,6 +25,8 @@ struct ResidentPageModel {
             "hasDocuments": !r.documents.isEmpty,
             "history": history.map(historyRow),
             "currentLink": Routes.resident(r.id),
+            "correctionLink": Routes.residentCorrection(r.id),
+            "pin": r.pin?.digits ?? "",
             "versionNumber": record.version.number,
         ]
         if let asOf { model["asOf"] = asOf.description } else { model["card"] = cardPreview }

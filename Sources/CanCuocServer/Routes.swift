@@ -30,6 +30,16 @@ public enum Routes {
     static let apiApplicationApprovals: RouterPath = "/api/v1/applications/approvals"
     static let apiStatus: RouterPath = "/api/v1/status"
     static let healthz: RouterPath = "/healthz"
+    // Console: applications
+    static let applicationsPage: RouterPath = "/applications"
+    static let applicationsApprove: RouterPath = "/applications/approvals"
+    static let intakePage: RouterPath = "/applications/new"
+    static let intakeRefusal: RouterPath = "/applications/refusal"
+    static let applicationPage: RouterPath = "/applications/:id"
+    static let applicationMove: RouterPath = "/applications/:id/moves"
+    static let applicationForm: RouterPath = "/applications/:id/forms/:form"
+    static let residentCorrection: RouterPath = "/residents/:id/correction"
+    static let statusPage: RouterPath = "/status"
     static let metrics: RouterPath = "/metrics"
 
     // Console
@@ -53,6 +63,9 @@ public enum Routes {
     public static func resident(_ id: ResidentID) -> String { "/residents/\(id)" }
     public static func cardPreviewQR(_ id: ResidentID) -> String { "/api/v1/residents/\(id)/card-preview/qr.svg" }
     public static func card(_ resident: ResidentID, _ card: Int64) -> String { "/residents/\(resident)/cards/\(card)" }
+    public static func application(_ id: Int64) -> String { "/applications/\(id)" }
+    public static func applicationForm(_ id: Int64, _ form: String) -> String { "/applications/\(id)/forms/\(form)" }
+    public static func residentCorrection(_ id: ResidentID) -> String { "/residents/\(id)/correction" }
     public static func cardPhoto(_ resident: ResidentID, _ card: Int64) -> String { "/residents/\(resident)/cards/\(card)/photo.jpg" }
     public static func resident(_ id: ResidentID, asOf date: LocalDate) -> String { "/residents/\(id)?as_of=\(date)" }
     static func apiResident(_ id: ResidentID) -> String { "/api/v1/residents/\(id)" }

@@ -29,6 +29,7 @@ struct ApplicationsCreate: AsyncParsableCommand {
     @Option(help: "The application date YYYY-MM-DD (its law applies).") var date: String
     @Option(help: "Where it is taken (a unit code or a mobile session).") var site: String = "38"
     @Option(help: "A request id: the same id again returns the first application.") var requestId: String?
+    @Option(help: "The number of the old card or ID collected from the citizen (9 or 12 digits).") var collected: String?
 
     func run() async throws {
         let pin: PIN
@@ -44,7 +45,8 @@ struct ApplicationsCreate: AsyncParsableCommand {
         let store = try await database.open()
         let service = ApplicationService(store: store)
         do {
-            let (record, _) = try await service.create(.init(pin: pin, kind: kind, reason: reason, date: day, site: site, requestID: requestId),
+            let (record, _) = try await service.create(.init(pin: pin, kind: kind, reason: reason, date: day, site: site, requestID: requestId,
+                                                              collectedDocument: collected),
                                                        actor: OperatorAudit.operatorName)
             print(try ApplicationsCommand.json(record, history: false))
         } catch let error as ApplicationError {

@@ -66,6 +66,21 @@ public enum ApplicationState: String, CaseIterable, Sendable, Codable {
         }
     }
 
+    /// The officer's name of the state.
+    public var vietnamese: String {
+        switch self {
+        case .received: "Đã tiếp nhận"
+        case .transferred: "Đã chuyển Trung tâm"
+        case .approved: "Đã phê duyệt"
+        case .personalised: "Đã cá thể hóa"
+        case .printed: "Đã in thẻ"
+        case .dispatched: "Đã chuyển nơi trả"
+        case .handedOver: "Đã trả thẻ"
+        case .refused: "Từ chối"
+        case .cancelled: "Đã hủy"
+        }
+    }
+
     /// The coarse stage a citizen sees (public look-up): received, processing, produced, ready, handed-over,
     /// refused, cancelled.
     public var publicStage: String {

@@ -24,6 +24,18 @@ public struct FeeSchedule: Sendable {
         case poorHousehold = "poor-household"
         case ethnicMinorityHardCommune = "ethnic-minority-hard-commune"
         case borderOrIslandCommune = "border-or-island-commune"
+
+        public var vietnamese: String {
+            switch self {
+            case .under16: "Dưới 16 tuổi"
+            case .aged60: "Từ đủ 60 tuổi"
+            case .disability: "Người khuyết tật"
+            case .meritoriousService: "Người có công với cách mạng và thân nhân"
+            case .poorHousehold: "Thuộc hộ nghèo"
+            case .ethnicMinorityHardCommune: "Dân tộc thiểu số ở xã đặc biệt khó khăn"
+            case .borderOrIslandCommune: "Cư trú tại xã biên giới, huyện đảo"
+            }
+        }
     }
 
     public struct Decision: Sendable, Hashable {

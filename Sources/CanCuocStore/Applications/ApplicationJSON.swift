@@ -29,12 +29,13 @@ public struct ApplicationJSON: Encodable, Sendable {
     let overdue: Bool
     let feeVnd: Int
     let exemption: String?
+    let collectedDocument: String?
     let next: [String]
     let history: [Event]?
 
     enum CodingKeys: String, CodingKey {
         case id, receiptCode = "receipt_code", state, status, kind, reason, pin, residentId = "resident_id", site, commune
-        case applicationDate = "application_date", dueDate = "due_date", stageDue = "stage_due", overdue, feeVnd = "fee_vnd", exemption, next, history
+        case applicationDate = "application_date", dueDate = "due_date", stageDue = "stage_due", overdue, feeVnd = "fee_vnd", exemption, collectedDocument = "collected_document", next, history
     }
 
     /// `today` decides the overdue flag.
@@ -55,6 +56,7 @@ public struct ApplicationJSON: Encodable, Sendable {
         overdue = a.isOverdue(on: today)
         feeVnd = a.feeVND
         exemption = a.exemption
+        collectedDocument = a.collectedDocument
         next = a.state.next.map(\.rawValue)
         self.history = history ? a.events.map {
             Event(seq: $0.sequence, from: $0.from?.rawValue, to: $0.to.rawValue, actor: $0.actor, at: ISO8601DateFormatter.string(from: $0.at, timeZone: .gmt, formatOptions: .withInternetDateTime), note: $0.note)

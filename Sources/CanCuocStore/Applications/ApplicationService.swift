@@ -30,9 +30,12 @@ public struct ApplicationService: Sendable {
         public var site: String
         public var requestID: String?
         public var declaredExemptions: Set<FeeSchedule.Exemption>
+        /// The number of the old card or ID the desk collects (9 or 12 digits).
+        public var collectedDocument: String?
 
         public init(pin: PIN, kind: ApplicationKind, reason: ApplicationReason?, date: LocalDate, site: String,
-                    requestID: String? = nil, declaredExemptions: Set<FeeSchedule.Exemption> = []) {
+                    requestID: String? = nil, declaredExemptions: Set<FeeSchedule.Exemption> = [], collectedDocument: String? = nil) {
+            self.collectedDocument = collectedDocument
             self.pin = pin
             self.kind = kind
             self.reason = reason
@@ -52,12 +55,11 @@ public struct ApplicationService: Sendable {
     public func create(_ intake: Intake, for resident: Resident, actor: String) async throws -> (record: ApplicationRecord, created: Bool) {
         let eligibility = CardEligibility(resident: resident, on: intake.date)
         if case .refused(let refusal) = eligibility.decision { throw ApplicationError.ineligible(refusal.message) }
-        // Missing or wrong register data must be corrected before an application can proceed.
-        var problems = ResidentValidator(catalog: catalog, today: intake.date).problems(in: resident)
-        if resident.permanentResidence == nil && resident.currentResidence == nil {
-            problems.append(FieldProblem(field: "permanent_residence", code: "required", message: "the card prints the place of residence"))
-        }
+        let problems = recordProblems(resident, on: intake.date)
         guard problems.isEmpty else { throw ApplicationError.recordIncomplete(problems) }
+        if let document = intake.collectedDocument, !((document.count == 9 || document.count == 12) && document.allSatisfy(\.isASCII) && document.allSatisfy(\.isNumber)) {
+            throw ApplicationError.recordIncomplete([FieldProblem(field: "collected_document", code: "format", message: "the collected card's number has 9 or 12 digits")])
+        }
         let reason: ApplicationReason?
         do { reason = try intake.kind.validate(reason: intake.reason, under: eligibility.law) } catch { throw ApplicationError.rule(error) }
         let fee: FeeSchedule.Decision
@@ -76,8 +78,18 @@ public struct ApplicationService: Sendable {
             provinceCode: resident.provinceCode, residentID: resident.id, pin: intake.pin.digits, kind: intake.kind, reason: reason,
             receiptCode: Self.receiptCode(province: resident.provinceCode), requestID: intake.requestID, site: intake.site,
             applicationDate: intake.date, dueDate: due, feeVND: fee.dueVND, exemption: fee.exemption?.rawValue,
-            commune: residence, stageDue: stageDue, createdAt: now, updatedAt: now)
+            commune: residence, stageDue: stageDue, collectedDocument: intake.collectedDocument, createdAt: now, updatedAt: now)
         return try await store.applications.create(record, actor: actor)
+    }
+
+    /// What must be corrected in the register before an application can proceed: what the validator faults,
+    /// and a missing residence (the card prints it).
+    public func recordProblems(_ resident: Resident, on date: LocalDate) -> [FieldProblem] {
+        var problems = ResidentValidator(catalog: catalog, today: date).problems(in: resident)
+        if resident.permanentResidence == nil && resident.currentResidence == nil {
+            problems.append(FieldProblem(field: "permanent_residence", code: "required", message: "the card prints the place of residence"))
+        }
+        return problems
     }
 
     /// Moves an application if the pipeline allows it from the state it is in now (and, when given, only if it

@@ -24,13 +24,15 @@ public struct ApplicationRecord: Sendable, Hashable {
     public var commune: UnitRef?
     /// The last working day of the stage it is in (service-level time); nil once it is over.
     public var stageDue: LocalDate?
+    /// The old card or ID collected at intake (its number), if any.
+    public var collectedDocument: String?
     public var createdAt: Date
     public var updatedAt: Date
     public var events: [ApplicationEvent]
 
     public init(id: Int64 = 0, provinceCode: String, residentID: ResidentID, pin: String, kind: ApplicationKind, reason: ApplicationReason?,
                 state: ApplicationState = .received, receiptCode: String, requestID: String?, site: String, applicationDate: LocalDate,
-                dueDate: LocalDate, feeVND: Int, exemption: String?, commune: UnitRef? = nil, stageDue: LocalDate? = nil, createdAt: Date, updatedAt: Date, events: [ApplicationEvent] = []) {
+                dueDate: LocalDate, feeVND: Int, exemption: String?, commune: UnitRef? = nil, stageDue: LocalDate? = nil, collectedDocument: String? = nil, createdAt: Date, updatedAt: Date, events: [ApplicationEvent] = []) {
         self.id = id
         self.provinceCode = provinceCode
         self.residentID = residentID
@@ -47,6 +49,7 @@ public struct ApplicationRecord: Sendable, Hashable {
         self.exemption = exemption
         self.commune = commune
         self.stageDue = stageDue
+        self.collectedDocument = collectedDocument
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.events = events
