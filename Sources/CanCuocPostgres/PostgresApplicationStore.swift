@@ -141,4 +141,59 @@ struct PostgresApplicationStore: ApplicationStore {
         for (state, count) in pairs { if let state = ApplicationState(rawValue: state) { counts[state] = Int(count) } }
         return counts
     }
+
+    static let biometricColumns = "application_id, province_code, kind, format, width, height, byte_count, sealed, captured_at, captured_by"
+
+    static func biometric(_ row: PostgresRow) throws -> StoredBiometric? {
+        let c = Array(row)
+        guard let kind = BiometricKind(rawValue: try c[2].decode(String.self)) else { return nil }
+        return StoredBiometric(applicationID: try c[0].decode(Int64.self), provinceCode: try c[1].decode(String.self), kind: kind,
+                               format: try c[3].decode(String.self), width: try c[4].decode(Int.self), height: try c[5].decode(Int.self),
+                               byteCount: try c[6].decode(Int.self), sealed: try c[7].decode(Data.self),
+                               capturedAt: Date(microseconds: try c[8].decode(Int64.self)), capturedBy: try c[9].decode(String.self))
+    }
+
+    func saveBiometric(_ b: StoredBiometric) async throws {
+        try await database.write { connection in
+            // The row lock keeps a concurrent move from passing between the check and the write.
+            guard let state = try await connection.scalar("SELECT state FROM applications WHERE id = \(b.applicationID) FOR UPDATE", as: String.self, logger: logger) else {
+                throw ApplicationError.notFound(b.applicationID)
+            }
+            guard state == ApplicationState.received.rawValue else {
+                throw ApplicationError.stateChanged(expected: .received, actual: ApplicationState(rawValue: state) ?? .received)
+            }
+            try await connection.query("""
+                INSERT INTO application_biometrics (\(unescaped: Self.biometricColumns))
+                VALUES (\(b.applicationID), \(b.provinceCode), \(b.kind.rawValue), \(b.format), \(b.width), \(b.height), \(b.byteCount), \(b.sealed),
+                        \(AuditChain.microseconds(b.capturedAt)), \(b.capturedBy))
+                ON CONFLICT (province_code, application_id, kind) DO UPDATE SET format = EXCLUDED.format, width = EXCLUDED.width,
+                    height = EXCLUDED.height, byte_count = EXCLUDED.byte_count, sealed = EXCLUDED.sealed, captured_at = EXCLUDED.captured_at,
+                    captured_by = EXCLUDED.captured_by
+                """, logger: logger)
+        }
+    }
+
+    func biometrics(applicationID: Int64) async throws -> [StoredBiometric] {
+        try await database.read { connection in
+            try await connection.all("SELECT \(unescaped: Self.biometricColumns) FROM application_biometrics WHERE application_id = \(applicationID) ORDER BY kind",
+                                     logger: logger) { try Self.biometric($0) }.compactMap { $0 }
+        }
+    }
+
+    func sealedBiometrics(afterApplication after: Int64, limit: Int) async throws -> [StoredBiometric] {
+        try await database.read { connection in
+            try await connection.all("""
+                SELECT \(unescaped: Self.biometricColumns) FROM application_biometrics WHERE application_id IN
+                (SELECT DISTINCT application_id FROM application_biometrics WHERE application_id > \(after) ORDER BY application_id LIMIT \(limit))
+                ORDER BY application_id, kind
+                """, logger: logger) { try Self.biometric($0) }.compactMap { $0 }
+        }
+    }
+
+    func replaceSealedBiometric(applicationID: Int64, kind: BiometricKind, sealed: Data) async throws {
+        try await database.write { connection in
+            try await connection.query("UPDATE application_biometrics SET sealed = \(sealed) WHERE application_id = \(applicationID) AND kind = \(kind.rawValue)",
+                                       logger: logger)
+        }
+    }
 }

@@ -276,5 +276,24 @@ enum PostgresMigrations {
             "CREATE INDEX applications_queue_by_province ON applications(province_code, state, stage_due, id)",
             "CREATE INDEX applications_queue_by_commune ON applications(commune, state, stage_due, id)",
         ]),
+        // Biometrics captured at intake, sealed (AES-GCM under the data-encryption key).
+        Migration(id: "2026-11-30-application-biometrics", statements: [
+            """
+            CREATE TABLE application_biometrics (
+                province_code text NOT NULL,
+                application_id bigint NOT NULL,
+                kind text NOT NULL,
+                format text NOT NULL,
+                width integer NOT NULL,
+                height integer NOT NULL,
+                byte_count integer NOT NULL,
+                sealed bytea NOT NULL,
+                captured_at bigint NOT NULL,
+                captured_by text NOT NULL,
+                PRIMARY KEY (province_code, application_id, kind)
+            )
+            """,
+            "CREATE INDEX application_biometrics_by_application ON application_biometrics(application_id, kind)",
+        ]),
     ]
 }

@@ -130,4 +130,49 @@ struct SQLiteApplicationStore: ApplicationStore {
             return counts
         }
     }
+
+    static let biometricColumns = "application_id, province_code, kind, format, width, height, byte_count, sealed, captured_at, captured_by"
+
+    static func biometric(_ row: Row) -> StoredBiometric? {
+        guard let kind = BiometricKind(rawValue: row[2]) else { return nil }
+        return StoredBiometric(applicationID: row[0], provinceCode: row[1], kind: kind, format: row[3], width: row[4], height: row[5],
+                               byteCount: row[6], sealed: row[7], capturedAt: Date(microseconds: row[8]), capturedBy: row[9])
+    }
+
+    func saveBiometric(_ b: StoredBiometric) async throws {
+        try await writer.write { db in
+            guard let state = try String.fetchOne(db, sql: "SELECT state FROM applications WHERE id = ?", arguments: [b.applicationID]) else {
+                throw ApplicationError.notFound(b.applicationID)
+            }
+            guard state == ApplicationState.received.rawValue else {
+                throw ApplicationError.stateChanged(expected: .received, actual: ApplicationState(rawValue: state) ?? .received)
+            }
+            try db.execute(sql: "INSERT OR REPLACE INTO application_biometrics (\(Self.biometricColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           arguments: [b.applicationID, b.provinceCode, b.kind.rawValue, b.format, b.width, b.height, b.byteCount, b.sealed,
+                                       AuditChain.microseconds(b.capturedAt), b.capturedBy])
+        }
+    }
+
+    func biometrics(applicationID: Int64) async throws -> [StoredBiometric] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Self.biometricColumns) FROM application_biometrics WHERE application_id = ? ORDER BY kind",
+                             arguments: [applicationID]).compactMap(Self.biometric)
+        }
+    }
+
+    func sealedBiometrics(afterApplication after: Int64, limit: Int) async throws -> [StoredBiometric] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT \(Self.biometricColumns) FROM application_biometrics WHERE application_id IN
+                (SELECT DISTINCT application_id FROM application_biometrics WHERE application_id > ? ORDER BY application_id LIMIT ?)
+                ORDER BY application_id, kind
+                """, arguments: [after, limit]).compactMap(Self.biometric)
+        }
+    }
+
+    func replaceSealedBiometric(applicationID: Int64, kind: BiometricKind, sealed: Data) async throws {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE application_biometrics SET sealed = ? WHERE application_id = ? AND kind = ?", arguments: [sealed, applicationID, kind.rawValue])
+        }
+    }
 }

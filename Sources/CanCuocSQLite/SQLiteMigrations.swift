@@ -247,6 +247,24 @@ enum SQLiteMigrations {
                 CREATE INDEX applications_queue_by_commune ON applications(commune, state, stage_due, id);
                 """)
         }
+        // Biometrics captured at intake, sealed (AES-GCM under the data-encryption key).
+        migrator.registerMigration("2026-11-30-application-biometrics") { db in
+            try db.execute(sql: """
+                CREATE TABLE application_biometrics (
+                    application_id INTEGER NOT NULL REFERENCES applications(id),
+                    kind TEXT NOT NULL,
+                    province_code TEXT NOT NULL,
+                    format TEXT NOT NULL,
+                    width INTEGER NOT NULL,
+                    height INTEGER NOT NULL,
+                    byte_count INTEGER NOT NULL,
+                    sealed BLOB NOT NULL,
+                    captured_at INTEGER NOT NULL,
+                    captured_by TEXT NOT NULL,
+                    PRIMARY KEY (application_id, kind)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

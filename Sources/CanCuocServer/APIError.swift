@@ -62,7 +62,7 @@ extension APIError {
     static func application(_ error: ApplicationError) -> APIError {
         let status: HTTPResponse.Status = switch error {
         case .unknownResident, .notFound: .notFound
-        case .ineligible, .recordIncomplete, .referenceDataMissing: .unprocessableContent
+        case .ineligible, .recordIncomplete, .referenceDataMissing, .biometricsMissing, .badBiometric: .unprocessableContent
         case .openApplicationExists, .stateChanged: .conflict
         case .rule(.wrongActor): .forbidden
         case .rule(.transitionNotAllowed): .conflict

@@ -8,6 +8,7 @@ import Hummingbird
 /// collection receipt, CC02 appointment slip, CC03 refusal notice).
 struct ApplicationConsoleController {
     let service: ApplicationService
+    let capture: BiometricsController
     let pages: ConsolePages
     let audit: AuditRecorder
 
@@ -21,6 +22,7 @@ struct ApplicationConsoleController {
         router.get(Routes.applicationPage) { request, context in try await application(request, context) }
         router.post(Routes.applicationMove) { request, context in try await move(request, context) }
         router.get(Routes.applicationForm) { request, context in try await form(request, context) }
+        router.post(Routes.applicationBiometrics) { request, context in try await captureForm(request, context) }
     }
 
     /// The queue an officer opens first: the state the role works on.
@@ -99,6 +101,19 @@ struct ApplicationConsoleController {
         }
         model["hasMoves"] = !(model["moves"] as? [Any] ?? []).isEmpty
         model["moveLink"] = Routes.application(id) + "/moves"
+        if record.state == .received {
+            let stored = Dictionary(try await store.applications.biometrics(applicationID: id).map { ($0.kind, $0) }, uniquingKeysWith: { $1 })
+            let required = try await service.missingBiometrics(of: record) + stored.keys
+            model["biometrics"] = BiometricKind.allCases.filter(Set(required).contains).map { kind -> [String: Any] in
+                let item = stored[kind]
+                return ["kind": kind.rawValue, "label": kind.vietnamese, "captured": item.map { !$0.isUnavailable } ?? false,
+                        "unavailable": item?.isUnavailable ?? false, "mayBeUnavailable": kind.mayBeUnavailable,
+                        "accept": kind == .face ? "image/jpeg" : "image/jpeg,image/png",
+                        "detail": item.map { $0.isUnavailable ? "không thu nhận được" : "\($0.format.uppercased()) \($0.width)×\($0.height), \($0.byteCount / 1024) KB" } ?? "chưa thu nhận"]
+            }
+            model["captureLink"] = Routes.application(id) + "/biometrics"
+            model["canCapture"] = identity.permissions.contains(.takeApplications)
+        }
         model["cc01"] = Routes.applicationForm(id, "cc01")
         model["cc02"] = record.state == .refused || record.state == .cancelled ? "" : Routes.applicationForm(id, "cc02")
         model["cc03"] = record.state == .refused ? Routes.applicationForm(id, "cc03") : ""
@@ -141,6 +156,37 @@ struct ApplicationConsoleController {
             guard let mapped = APIError.from(error), mapped.status.code < 500 else { throw error }
             return try await application(request, context, message: mapped.message, status: mapped.status)
         }
+    }
+
+    /// The capture form: every file given is checked and stored; "unavailable-<kind>" fields declare what cannot be
+    /// captured. What fails is listed on the page; what passed is kept.
+    func captureForm(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let (application, identity) = try await capture.visibleApplication(context, permission: .takeApplications)
+        // The CSRF token was checked by AuthMiddleware.
+        let form = try await MultipartForm.of(request)
+        var problems: [String] = []
+        for part in form.parts {
+            if let kind = BiometricKind(rawValue: part.name), !part.bytes.isEmpty {
+                do {
+                    try await capture.capture(kind, bytes: part.bytes, application: application, identity: identity, request: request, context: context)
+                } catch let error as ApplicationError {
+                    problems.append("\(kind.vietnamese): \(error.description)")
+                }
+            } else if part.name.hasPrefix("unavailable-"), let kind = BiometricKind(rawValue: String(part.name.dropFirst("unavailable-".count))) {
+                let reason = String(decoding: part.bytes, as: UTF8.self).trimmed
+                guard !reason.isEmpty else { continue }
+                do {
+                    try await capture.biometrics.declareUnavailable(kind, reason: reason, applicationID: application.id, actor: identity.account.username)
+                    try await audit.record("application.biometric-unavailable", target: "application:\(application.id)", purpose: kind.rawValue, request: request, context: context)
+                } catch let error as ApplicationError {
+                    problems.append("\(kind.vietnamese): \(error.description)")
+                }
+            }
+        }
+        guard problems.isEmpty else {
+            return try await self.application(request, context, message: problems.joined(separator: "; "), status: .unprocessableContent)
+        }
+        return AuthController.redirect(Routes.application(application.id))
     }
 
     func form(_ request: Request, _ context: AppRequestContext) async throws -> Response {

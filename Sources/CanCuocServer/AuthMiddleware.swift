@@ -48,6 +48,10 @@ struct AuthMiddleware: RouterMiddleware {
     /// the route).
     static func csrfToken(in request: inout Request, context: Context) async throws -> String? {
         if let header = request.headers[.init("X-CSRF-Token")!] { return header }
+        if MultipartForm.isMultipart(request) {
+            let buffer = try await request.collectBody(upTo: MultipartForm.limit)
+            return try MultipartForm.parse(buffer, contentType: request.headers[.contentType] ?? "").text("csrf")
+        }
         guard request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true else { return nil }
         let buffer = try await request.collectBody(upTo: context.maxUploadSize)
         return FormFields(String(buffer: buffer))["csrf"]

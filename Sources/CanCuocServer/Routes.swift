@@ -28,6 +28,9 @@ public enum Routes {
     static let apiApplication: RouterPath = "/api/v1/applications/:id"
     static let apiApplicationMoves: RouterPath = "/api/v1/applications/:id/moves"
     static let apiApplicationApprovals: RouterPath = "/api/v1/applications/approvals"
+    static let apiApplicationBiometrics: RouterPath = "/api/v1/applications/:id/biometrics"
+    static let apiApplicationBiometric: RouterPath = "/api/v1/applications/:id/biometrics/:kind"
+    static let apiApplicationBiometricUnavailable: RouterPath = "/api/v1/applications/:id/biometrics/:kind/unavailable"
     static let apiStatus: RouterPath = "/api/v1/status"
     static let healthz: RouterPath = "/healthz"
     // Console: applications
@@ -37,6 +40,7 @@ public enum Routes {
     static let intakeRefusal: RouterPath = "/applications/refusal"
     static let applicationPage: RouterPath = "/applications/:id"
     static let applicationMove: RouterPath = "/applications/:id/moves"
+    static let applicationBiometrics: RouterPath = "/applications/:id/biometrics"
     static let applicationForm: RouterPath = "/applications/:id/forms/:form"
     static let residentCorrection: RouterPath = "/residents/:id/correction"
     static let statusPage: RouterPath = "/status"

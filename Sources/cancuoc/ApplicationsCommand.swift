@@ -1,4 +1,5 @@
 import ArgumentParser
+import CanCuocChip
 import CanCuocCore
 import CanCuocStore
 import Foundation
@@ -6,7 +7,7 @@ import Foundation
 struct ApplicationsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "applications", abstract: "Card applications: intake, show, move along the pipeline.",
-        subcommands: [ApplicationsCreate.self, ApplicationsShow.self, ApplicationsAdvance.self])
+        subcommands: [ApplicationsCreate.self, ApplicationsShow.self, ApplicationsCapture.self, ApplicationsAdvance.self])
 
     /// The JSON object scripts read (`id`, `receipt_code`, `state`, `due_date`, ...; `history` with `show`).
     static func json(_ a: ApplicationRecord, history: Bool) throws -> String {
@@ -84,9 +85,46 @@ struct ApplicationsAdvance: AsyncParsableCommand {
             print(try ApplicationsCommand.json(record, history: true))
         } catch let error as ApplicationError {
             switch error {
-            case .rule, .stateChanged: throw ApplicationsCommand.fail(error, exit: 2)
+            case .rule, .stateChanged, .biometricsMissing: throw ApplicationsCommand.fail(error, exit: 2)
             default: throw ApplicationsCommand.fail(error)
             }
+        }
+    }
+}
+
+struct ApplicationsCapture: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "capture", abstract: "Store a biometric image of an application at the desk (checked, then sealed), or declare it unavailable.")
+
+    @OptionGroup var database: DatabaseOption
+    @Argument var id: Int64
+    @Option(help: "\(BiometricKind.allCases.map(\.rawValue).joined(separator: ", ")).") var kind: String
+    @Option(help: "The image (JPEG; fingerprints, irises and the signature also PNG).") var file: String?
+    @Option(help: "Why the finger or iris cannot be captured (instead of --file).") var unavailable: String?
+
+    func run() async throws {
+        guard let kind = BiometricKind(rawValue: kind) else { throw ValidationError("--kind '\(kind)' is not a biometric") }
+        guard (file == nil) != (unavailable == nil) else { throw ValidationError("give either --file or --unavailable") }
+        let store = try await database.open()
+        let keys = try database.keyRing()
+        let service = BiometricService(store: store, keys: keys)
+        do {
+            if let file {
+                guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+                let image: BiometricImage
+                do { image = try BiometricImage(kind: kind, bytes: [UInt8](data)) } catch { throw ApplicationError.badBiometric(error.description) }
+                try await service.capture(.init(kind: kind, format: image.format.rawValue, width: image.width, height: image.height, bytes: image.bytes),
+                                          applicationID: id, actor: OperatorAudit.operatorName)
+            } else if let unavailable {
+                try await service.declareUnavailable(kind, reason: unavailable, applicationID: id, actor: OperatorAudit.operatorName)
+            }
+            try await OperatorAudit(store: store, keys: keys).record(file == nil ? "application.biometric-unavailable" : "application.biometric",
+                                                                    target: "application:\(id)", purpose: kind.rawValue)
+            guard let record = try await store.applications.application(id: id) else { throw ApplicationError.notFound(id) }
+            let missing = try await ApplicationService(store: store).missingBiometrics(of: record)
+            print(missing.isEmpty ? "complete" : "missing: " + missing.map(\.rawValue).joined(separator: ", "))
+        } catch let error as ApplicationError {
+            throw ApplicationsCommand.fail(error)
         }
     }
 }

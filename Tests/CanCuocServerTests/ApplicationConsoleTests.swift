@@ -1,3 +1,4 @@
+import CanCuocChip
 import CanCuocCore
 import CanCuocServer
 import CanCuocStore
@@ -13,6 +14,22 @@ import Testing
         return try await session.execute(uri: uri, method: .post, headers: ConsoleSession.form, body: ByteBuffer(string: body)) { response in
             (response.status, String(buffer: response.body), response.headers[.location])
         }
+    }
+
+    /// The capture form as a browser sends it: multipart, one file per field.
+    static func upload(_ session: ConsoleSession, _ uri: String, files: [(String, [UInt8])], fields: [(String, String)] = []) async throws -> (HTTPResponse.Status, String) {
+        let boundary = "----cancuoc\(UUID().uuidString)"
+        var body: [UInt8] = []
+        for (name, value) in [("csrf", session.csrf)] + fields {
+            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+        }
+        for (name, bytes) in files {
+            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(name).img\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8)
+            body += bytes + Array("\r\n".utf8)
+        }
+        body += Array("--\(boundary)--\r\n".utf8)
+        return try await session.execute(uri: uri, method: .post, headers: [.contentType: "multipart/form-data; boundary=\(boundary)"],
+                                         body: ByteBuffer(bytes: body)) { ($0.status, String(buffer: $0.body)) }
     }
 
     static func get(_ session: ConsoleSession, _ uri: String) async throws -> (HTTPResponse.Status, String) {
@@ -59,6 +76,17 @@ import Testing
             let (_, applicationPage) = try await Self.get(session, page)
             #expect(applicationPage.contains("id=\"print-cc02\"") && applicationPage.contains("Đã tiếp nhận"))
             #expect(applicationPage.contains("id=\"move-transferred\"") && !applicationPage.contains("id=\"move-approved\""))
+            #expect(applicationPage.contains("id=\"capture-form\"") && applicationPage.contains("id=\"file-finger-10\""))
+            // Biometrics through the capture form: a bad face is listed, the good images are kept.
+            let png = try QRCodeImage(text: "vân tay").png(scale: 14)
+            let (bad, badCapture) = try await Self.upload(session, page + "/biometrics", files: [("face", png), ("finger-01", png)])
+            #expect(bad == .unprocessableContent && badCapture.contains("must be JPEG"))
+            let fingers = BiometricKind.fingers.dropFirst().map { ($0.rawValue, png) }
+            let (good, _) = try await Self.upload(session, page + "/biometrics", files: [("face", CardPageTests.face), ("signature", png)] + fingers)
+            #expect(good == .ok || good == .seeOther)
+            let (_, captured) = try await Self.get(session, page)
+            #expect(captured.contains("✓ JPEG 240×320"))
+            #expect(try await store.applications.biometrics(applicationID: Int64(page.split(separator: "/").last!)!).count == 12)
             let (slipStatus, slip) = try await Self.get(session, page + "/forms/cc02")
             let record = try #require(try await store.applications.queue(ApplicationQuery()).items.first)
             #expect(slipStatus == .ok && slip.contains("GIẤY HẸN TRẢ KẾT QUẢ") && slip.contains(record.receiptCode))

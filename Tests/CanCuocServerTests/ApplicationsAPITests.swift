@@ -1,3 +1,4 @@
+import CanCuocChip
 import CanCuocCore
 import CanCuocServer
 import CanCuocStore
@@ -39,6 +40,23 @@ import Testing
 
     static func id(_ reply: Reply) -> Int64 { (reply.json["id"] as? NSNumber)?.int64Value ?? -1 }
 
+    /// A real PNG (a QR code drawn large) for fingerprints, irises and signatures.
+    static let png: [UInt8] = try! QRCodeImage(text: "vân tay").png(scale: 14)
+
+    static func put(_ client: AuthedClient, _ id: Int64, _ kind: String, _ bytes: [UInt8], type: String) async throws -> Reply {
+        try await client.execute(uri: "/api/v1/applications/\(id)/biometrics/\(kind)", method: .put, headers: [.contentType: type],
+                                 body: ByteBuffer(bytes: bytes)) { Reply(status: $0.status, json: APITests.json($0)) }
+    }
+
+    /// Captures what the application still needs, through the API.
+    static func captureAll(_ client: AuthedClient, _ id: Int64) async throws {
+        let status = try await send(client, .get, "/api/v1/applications/\(id)/biometrics")
+        for kind in status.json["missing"] as? [String] ?? [] {
+            let reply = kind == "face" ? try await put(client, id, kind, CardPageTests.face, type: "image/jpeg") : try await put(client, id, kind, png, type: "image/png")
+            #expect(reply.status == .ok, "\(kind): \(reply.json)")
+        }
+    }
+
     @Test func intakeToHandOverByRole() async throws {
         try await TestApp.run { pc06, store in
             let keys = KeyRing.generate()
@@ -61,6 +79,9 @@ import Testing
             // Each step by its role, from the right state only.
             #expect(try await Self.move(approver, id, to: "transferred").code == "wrong_role")
             #expect(try await Self.move(pc06, id, to: "approved").code == "not_allowed")
+            let early = try await Self.move(pc06, id, to: "transferred")
+            #expect(early.code == "biometrics_missing" && early.message.contains("face"))
+            try await Self.captureAll(pc06, id)
             #expect(try await Self.move(pc06, id, to: "transferred").status == .ok)
             #expect(try await Self.move(pc06, id, to: "approved").code == "wrong_role")
             #expect(try await Self.move(leader, id, to: "approved").status == .forbidden)
@@ -80,7 +101,7 @@ import Testing
 
             let read = try await Self.send(communeOfficer, .get, "/api/v1/applications/\(id)")
             #expect(read.status == .ok && read.json["receipt_code"] as? String == receipt)
-            let actions = try await store.audit.entries(target: "application:\(id)", limit: 20).map(\.draft.action)
+            let actions = try await store.audit.entries(target: "application:\(id)", limit: 100).map(\.draft.action)
             #expect(actions.filter { $0 == "application.move" }.count == 6 && actions.contains("application.create"))
         }
     }
@@ -92,7 +113,10 @@ import Testing
             let taken = try await Self.applicants(pc06, store, count: 5)
             #expect(taken.count == 5)
             let ids = taken.map { Self.id($0.1) }
-            for id in ids.prefix(4) { #expect(try await Self.move(pc06, id, to: "transferred").status == .ok) }
+            for id in ids.prefix(4) {
+                try await Self.captureAll(pc06, id)
+                #expect(try await Self.move(pc06, id, to: "transferred").status == .ok)
+            }
 
             let queue = try await Self.send(approver, .get, "/api/v1/applications?state=transferred")
             #expect((queue.json["items"] as? [[String: Any]])?.count == 4)
@@ -146,6 +170,38 @@ import Testing
             let approver = pc06.as(try await accounts.token("duyet", role: .approver, unit: "38"))
             #expect(try await Self.send(approver, .post, "/api/v1/applications", ["pin": pin, "kind": "first"]).status == .forbidden)
             #expect(try await Self.send(pc06.as(nil), .get, "/api/v1/applications").status == .unauthorized)
+        }
+    }
+
+    @Test func biometricImagesAreCheckedAndSealed() async throws {
+        try await TestApp.run { pc06, store in
+            let (_, created) = try #require(try await Self.applicants(pc06, store, count: 1).first)
+            let id = Self.id(created)
+            // The face: a JPEG only, upright, within 500 KB.
+            #expect(try await Self.put(pc06, id, "face", Self.png, type: "image/png").code == "bad_biometric")
+            #expect(try await Self.put(pc06, id, "face", Array("not an image".utf8), type: "image/jpeg").message.contains("must be JPEG"))
+            var landscape = CardPageTests.face
+            if let sof = (0..<(landscape.count - 9)).first(where: { landscape[$0] == 0xFF && landscape[$0 + 1] == 0xC0 }) {
+                landscape.swapAt(sof + 5, sof + 7)
+                landscape.swapAt(sof + 6, sof + 8)
+            }
+            #expect(try await Self.put(pc06, id, "face", landscape, type: "image/jpeg").message.contains("upright"))
+            let oversized = CardPageTests.face + [UInt8](repeating: 0, count: 600 * 1024)
+            #expect(try await Self.put(pc06, id, "face", oversized, type: "image/jpeg").message.contains("at most 500 KB"))
+            #expect(try await Self.put(pc06, id, "thumb", Self.png, type: "image/png").code == "bad_kind")
+            let tiny = try QRCodeImage(text: "x").png(scale: 2)
+            #expect(try await Self.put(pc06, id, "finger-01", tiny, type: "image/png").message.contains("at least 200 × 200"))
+            #expect(try await store.applications.biometrics(applicationID: id).isEmpty)
+            // Good images are stored sealed; the status lists them without the images.
+            #expect(try await Self.put(pc06, id, "face", CardPageTests.face, type: "image/jpeg").status == .ok)
+            let declared = try await Self.send(pc06, .post, "/api/v1/applications/\(id)/biometrics/finger-10/unavailable", ["reason": "cụt ngón"])
+            #expect(declared.status == .ok && (declared.json["missing"] as? [String])?.contains("finger-10") == false)
+            let stored = try await store.applications.biometrics(applicationID: id)
+            #expect(stored.count == 2 && stored.first { $0.kind == .face }?.width == 240)
+            #expect(stored.allSatisfy { !$0.sealed.contains(Data(CardPageTests.face.prefix(64))) })
+            try await Self.captureAll(pc06, id)
+            #expect(try await Self.move(pc06, id, to: "transferred").status == .ok)
+            #expect(try await Self.put(pc06, id, "face", CardPageTests.face, type: "image/jpeg").code == "state_changed")
         }
     }
 

@@ -43,6 +43,10 @@ import Testing
         await #expect(throws: ApplicationError.rule(.transitionNotAllowed(from: .received, to: .approved))) {
             try await service.advance(id: application.id, to: .approved, actor: "approver")
         }
+        await #expect(throws: ApplicationError.biometricsMissing(BiometricKind.required(law: .citizenIdentification2014, age: 31))) {
+            try await service.advance(id: application.id, to: .transferred, actor: "desk")
+        }
+        try await Self.captureAll(store, application)
         _ = try await service.advance(id: application.id, to: .transferred, actor: "desk")
         let outcomes = await withTaskGroup(of: Bool.self) { group in
             for approver in ["a1", "a2", "a3"] {
@@ -79,6 +83,7 @@ import Testing
         let july27 = try LocalDate(iso: "2021-07-27")
         #expect(made.allSatisfy { $0.stageDue == july27 && $0.commune != nil })
         clock.day = try LocalDate(iso: "2021-07-26")
+        try await Self.captureAll(store, made[0])
         let moved = try await service.advance(id: made[0].id, to: .transferred, actor: "desk")
         // Three working days to approve from Monday: Thursday 29 July.
         #expect(moved.stageDue == (try LocalDate(iso: "2021-07-29")))
@@ -109,6 +114,53 @@ import Testing
         #expect(try await store.applications.queue(ApplicationQuery(states: [.refused])).items.map(\.stageDue) == [nil])
         #expect(try await store.applications.application(receiptCode: made[2].receiptCode)?.state == .refused)
         #expect(try await store.applications.application(receiptCode: "38-XXXX-XXXX-XX") == nil)
+    }
+
+    /// Every biometric the application needs, as stand-in bytes (the image rules are checked above the store).
+    static func captureAll(_ store: any RegisterStore, _ application: ApplicationRecord, keys: KeyRing = KeyRing.generate()) async throws {
+        let service = ApplicationService(store: store)
+        let capture = BiometricService(store: store, keys: keys)
+        for kind in try await service.missingBiometrics(of: application) {
+            try await capture.capture(.init(kind: kind, format: "jpeg", width: 300, height: 400, bytes: Array("image of \(kind.rawValue)".utf8)),
+                                      applicationID: application.id, actor: "desk")
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func biometricsAreSealedRequiredAndFrozenAfterTheDesk(backend: Backend) async throws {
+        let store = try await backend.open()
+        let keys = KeyRing.generate()
+        let service = ApplicationService(store: store)
+        let capture = BiometricService(store: store, keys: keys)
+        let created = try await store.residents.create(Fixtures.resident(), context: ChangeContext(actor: "t", reason: "t", at: Date()))
+        // 2021 (2014 law): face, ten fingers, and the signature from 14.
+        let (application, _) = try await service.create(try Self.intake(created.record.resident.pin!), actor: "desk")
+        #expect(try await service.missingBiometrics(of: application) == [.face] + BiometricKind.fingers + [.signature])
+        try await capture.capture(.init(kind: .face, format: "jpeg", width: 240, height: 320, bytes: [0xFF, 0xD8, 1, 2, 3]), applicationID: application.id, actor: "desk")
+        try await capture.declareUnavailable(.finger05, reason: "cụt ngón út phải", applicationID: application.id, actor: "desk")
+        await #expect(throws: ApplicationError.self) { try await capture.declareUnavailable(.face, reason: "không chụp", applicationID: application.id, actor: "desk") }
+        await #expect(throws: ApplicationError.self) { try await capture.declareUnavailable(.finger04, reason: "  ", applicationID: application.id, actor: "desk") }
+        let stored = try await store.applications.biometrics(applicationID: application.id)
+        #expect(stored.map(\.kind) == [.face, .finger05] || Set(stored.map(\.kind)) == [.face, .finger05])
+        // Sealed: the database holds no image bytes in the clear, and the key opens them.
+        let face = try #require(stored.first { $0.kind == .face })
+        #expect(!face.sealed.contains(Data([0xFF, 0xD8, 1, 2, 3])) && face.byteCount == 5 && face.capturedBy == "desk")
+        #expect(try await capture.face(applicationID: application.id) == [0xFF, 0xD8, 1, 2, 3])
+        #expect(stored.first { $0.kind == .finger05 }?.isUnavailable == true)
+        try await Self.captureAll(store, application, keys: keys)
+        #expect(try await service.missingBiometrics(of: application).isEmpty)
+        _ = try await service.advance(id: application.id, to: .transferred, actor: "desk")
+        // Once it has left the desk, nothing more is captured.
+        await #expect(throws: ApplicationError.stateChanged(expected: .received, actual: .transferred)) {
+            try await capture.capture(.init(kind: .face, format: "jpeg", width: 240, height: 320, bytes: [9]), applicationID: application.id, actor: "desk")
+        }
+        // Key rotation re-seals them.
+        let rotated = keys.rotated()
+        let count = try await KeyRotation(store: store, keys: rotated).resealAll()
+        #expect(count >= 12)
+        let after = try await store.applications.biometrics(applicationID: application.id)
+        #expect(after.allSatisfy { KeyRing.keyID(of: $0.sealed) == rotated.activeID })
+        #expect(try await BiometricService(store: store, keys: rotated).face(applicationID: application.id) == [0xFF, 0xD8, 1, 2, 3])
     }
 
     @Test func badIntakeChangesNothing() async throws {

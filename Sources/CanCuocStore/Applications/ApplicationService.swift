@@ -102,9 +102,21 @@ public struct ApplicationService: Sendable {
         let transition: ApplicationState.Transition
         do { transition = try current.state.transition(to: target) } catch { throw ApplicationError.rule(error) }
         guard allowed.contains(transition.actor) else { throw ApplicationError.rule(.wrongActor(transition)) }
+        if target == .transferred {
+            let missing = try await missingBiometrics(of: current)
+            guard missing.isEmpty else { throw ApplicationError.biometricsMissing(missing) }
+        }
         let today = LocalDate(clock())
         return try await store.applications.advance(id: id, from: current.state, to: target, actor: actor, at: clock(), note: note,
                                                     stageDue: try stageDue(of: target, from: today))
+    }
+
+    /// The biometrics the application still lacks (by the law and the applicant's age on the application date).
+    public func missingBiometrics(of application: ApplicationRecord) async throws -> [BiometricKind] {
+        guard let resident = try await store.residents.resident(id: application.residentID)?.resident else { throw ApplicationError.unknownResident(application.pin) }
+        let eligibility = CardEligibility(resident: resident, on: application.applicationDate)
+        let captured = Set(try await store.applications.biometrics(applicationID: application.id).map(\.kind))
+        return BiometricKind.required(law: eligibility.law, age: eligibility.age).filter { !captured.contains($0) }
     }
 
     /// The last working day of the stage that starts in `state` on `day`; nil when no clock runs.

@@ -95,6 +95,10 @@ public enum ApplicationError: Error, Equatable, Sendable, CustomStringConvertibl
     case stateChanged(expected: ApplicationState, actual: ApplicationState)
     /// The holiday calendar or the fee schedule does not cover the application.
     case referenceDataMissing(String)
+    /// The application cannot leave the desk before these are captured.
+    case biometricsMissing([BiometricKind])
+    /// A captured image (or declaration) that cannot be accepted.
+    case badBiometric(String)
 
     public var code: String {
         switch self {
@@ -107,6 +111,8 @@ public enum ApplicationError: Error, Equatable, Sendable, CustomStringConvertibl
         case .rule: "not_allowed"
         case .stateChanged: "state_changed"
         case .referenceDataMissing: "reference_data_missing"
+        case .biometricsMissing: "biometrics_missing"
+        case .badBiometric: "bad_biometric"
         }
     }
 
@@ -121,6 +127,8 @@ public enum ApplicationError: Error, Equatable, Sendable, CustomStringConvertibl
         case .rule(let error): error.description
         case let .stateChanged(expected, actual): "the application was moved meanwhile: it is \(actual.rawValue), not \(expected.rawValue)"
         case .referenceDataMissing(let message): message
+        case .biometricsMissing(let kinds): "capture first: " + kinds.map(\.rawValue).joined(separator: ", ")
+        case .badBiometric(let message): message
         }
     }
 }
@@ -141,4 +149,14 @@ public protocol ApplicationStore: Sendable {
     func queue(_ query: ApplicationQuery) async throws -> Page<ApplicationRecord>
     /// How many applications of the area are in each state (the queue's tabs).
     func counts(_ query: ApplicationQuery) async throws -> [ApplicationState: Int]
+
+    /// Stores (or replaces) one biometric of an application that is still at the desk (received); else
+    /// `ApplicationError.stateChanged`, nothing written.
+    func saveBiometric(_ biometric: StoredBiometric) async throws
+    /// The application's biometrics, sealed.
+    func biometrics(applicationID: Int64) async throws -> [StoredBiometric]
+    /// Every stored biometric of applications with an id above `after`, in id order, at most `limit`
+    /// applications' worth (key rotation walks them page by page).
+    func sealedBiometrics(afterApplication after: Int64, limit: Int) async throws -> [StoredBiometric]
+    func replaceSealedBiometric(applicationID: Int64, kind: BiometricKind, sealed: Data) async throws
 }

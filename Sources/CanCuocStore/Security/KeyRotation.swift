@@ -38,6 +38,19 @@ public struct KeyRotation: Sendable {
             }
             after = last.cardID
         }
+        // Application biometrics, page by page.
+        var afterApplication: Int64 = 0
+        while true {
+            let page = try await store.applications.sealedBiometrics(afterApplication: afterApplication, limit: 200)
+            guard let last = page.last else { break }
+            for biometric in page where KeyRing.keyID(of: biometric.sealed) != keys.activeID {
+                let context = StoredBiometric.context(applicationID: biometric.applicationID, kind: biometric.kind)
+                try await store.applications.replaceSealedBiometric(applicationID: biometric.applicationID, kind: biometric.kind,
+                                                                    sealed: try keys.seal(try keys.open(biometric.sealed, context: context), context: context))
+                count += 1
+            }
+            afterApplication = last.applicationID
+        }
         return count
     }
 }
