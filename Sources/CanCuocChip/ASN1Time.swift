@@ -43,8 +43,8 @@ extension Date {
 }
 
 /// Upper- or lower-case hexadecimal, for key material, serial numbers and file names.
-enum Hex {
-    static func string(_ bytes: some Sequence<UInt8>, uppercase: Bool = false) -> String {
+public enum Hex {
+    public static func string(_ bytes: some Sequence<UInt8>, uppercase: Bool = false) -> String {
         let digits = Array((uppercase ? "0123456789ABCDEF" : "0123456789abcdef").utf8)
         var out: [UInt8] = []
         for byte in bytes { out += [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]] }

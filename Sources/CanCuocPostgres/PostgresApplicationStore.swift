@@ -82,22 +82,29 @@ struct PostgresApplicationStore: ApplicationStore {
 
     func advance(id: Int64, from: ApplicationState, to: ApplicationState, actor: String, at: Date, note: String, stageDue: LocalDate?) async throws -> ApplicationRecord {
         try await database.write { connection in
-            let province = try await connection.scalar("""
-                UPDATE applications SET state = \(to.rawValue), updated_at = \(AuditChain.microseconds(at)), stage_due = \(stageDue?.description) WHERE id = \(id) AND state = \(from.rawValue) RETURNING province_code
-                """, as: String.self, logger: logger)
-            guard let province else {
-                guard let current = try await connection.scalar("SELECT state FROM applications WHERE id = \(id)", as: String.self, logger: logger) else {
-                    throw ApplicationError.notFound(id)
-                }
-                throw ApplicationError.stateChanged(expected: from, actual: ApplicationState(rawValue: current) ?? from)
-            }
-            try await connection.query("""
-                INSERT INTO application_events
-                SELECT \(province), \(id), COALESCE(MAX(seq), 0) + 1, \(from.rawValue), \(to.rawValue), \(actor), \(AuditChain.microseconds(at)), \(note)
-                FROM application_events WHERE application_id = \(id)
-                """, logger: logger)
+            try await Self.move(connection, id: id, from: from, to: to, actor: actor, at: at, note: note, stageDue: stageDue, logger: logger)
             return try await Self.read(connection, id: id, logger: logger)!
         }
+    }
+
+    /// The compare-and-set move with its event, inside the caller's transaction.
+    static func move(_ connection: PostgresConnection, id: Int64, from: ApplicationState, to: ApplicationState, actor: String, at: Date, note: String,
+                     stageDue: LocalDate?, logger: Logger) async throws {
+        let province = try await connection.scalar("""
+            UPDATE applications SET state = \(to.rawValue), updated_at = \(AuditChain.microseconds(at)), stage_due = \(stageDue?.description)
+            WHERE id = \(id) AND state = \(from.rawValue) RETURNING province_code
+            """, as: String.self, logger: logger)
+        guard let province else {
+            guard let current = try await connection.scalar("SELECT state FROM applications WHERE id = \(id)", as: String.self, logger: logger) else {
+                throw ApplicationError.notFound(id)
+            }
+            throw ApplicationError.stateChanged(expected: from, actual: ApplicationState(rawValue: current) ?? from)
+        }
+        try await connection.query("""
+            INSERT INTO application_events
+            SELECT \(province), \(id), COALESCE(MAX(seq), 0) + 1, \(from.rawValue), \(to.rawValue), \(actor), \(AuditChain.microseconds(at)), \(note)
+            FROM application_events WHERE application_id = \(id)
+            """, logger: logger)
     }
 
     func application(receiptCode: String) async throws -> ApplicationRecord? {

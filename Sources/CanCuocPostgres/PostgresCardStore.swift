@@ -8,7 +8,7 @@ struct PostgresCardStore: CardStore {
     let database: PostgresDatabase
     var logger: Logger { database.logger }
 
-    static let columns = "id, province_code, resident_id, pin, issued_on, expires_on, law, signer_serial, created_at, record, ef_com, dg1, dg2, dg13, ef_sod, face_sealed"
+    static let columns = "id, province_code, resident_id, pin, issued_on, expires_on, law, signer_serial, created_at, record, ef_com, dg1, dg2, dg13, ef_sod, face_sealed, status, application_id, status_note, status_at"
 
     static func card(_ row: PostgresRow) throws -> StoredCard {
         let c = Array(row)
@@ -21,25 +21,51 @@ struct PostgresCardStore: CardStore {
             pin: try c[3].decode(String.self), issuedOn: try LocalDate(iso: try c[4].decode(String.self)),
             expiresOn: try c[5].decode(String?.self).map { try LocalDate(iso: $0) }, law: try c[6].decode(String.self),
             signerSerial: try c[7].decode(String.self), createdAt: Date(microseconds: try c[8].decode(Int64.self)),
-            record: try c[9].decode(String.self), files: files, sealedFace: try c[15].decode(Data?.self))
+            record: try c[9].decode(String.self), files: files, sealedFace: try c[15].decode(Data?.self),
+            status: CardStatus(rawValue: try c[16].decode(String.self)) ?? .valid, applicationID: try c[17].decode(Int64?.self),
+            statusNote: try c[18].decode(String.self), statusChangedAt: try c[19].decode(Int64?.self).map(Date.init(microseconds:)))
     }
 
     func save(_ card: StoredCard) async throws -> StoredCard {
+        try await database.write { connection in try await Self.insert(card, on: connection, logger: logger) }
+    }
+
+    /// Inserts a card, superseding the resident's valid one (also used by production batches, inside their
+    /// transaction).
+    static func insert(_ card: StoredCard, on connection: PostgresConnection, logger: Logger) async throws -> StoredCard {
         let f = card.files
-        let id: Int64? = try await database.write { connection in
-            try await connection.scalar("""
-                INSERT INTO cards (province_code, resident_id, pin, issued_on, expires_on, law, signer_serial, created_at, record, ef_com, dg1, dg2, dg13, ef_sod, face_sealed)
-                SELECT \(card.provinceCode), \(card.residentID), \(card.pin), \(card.issuedOn.description), \(card.expiresOn?.description),
-                       \(card.law), \(card.signerSerial), \(AuditChain.microseconds(card.createdAt)), \(card.record),
-                       \(f["EF.COM"]), \(f["DG1"]), \(f["DG2"]), \(f["DG13"]), \(f["EF.SOD"]), \(card.sealedFace)
-                WHERE EXISTS (SELECT 1 FROM residents WHERE id = \(card.residentID))
-                RETURNING id
-                """, as: Int64.self, logger: logger)
-        }
+        let created = AuditChain.microseconds(card.createdAt)
+        try await connection.query("""
+            UPDATE cards SET status = 'superseded', status_at = \(created), status_note = 'thẻ mới'
+            WHERE resident_id = \(card.residentID) AND province_code = \(card.provinceCode) AND status = 'valid'
+            """, logger: logger)
+        let id = try await connection.scalar("""
+            INSERT INTO cards (province_code, resident_id, pin, issued_on, expires_on, law, signer_serial, created_at, record, ef_com, dg1, dg2, dg13, ef_sod, face_sealed, status, application_id, status_note)
+            SELECT \(card.provinceCode), \(card.residentID), \(card.pin), \(card.issuedOn.description), \(card.expiresOn?.description),
+                   \(card.law), \(card.signerSerial), \(created), \(card.record),
+                   \(f["EF.COM"]), \(f["DG1"]), \(f["DG2"]), \(f["DG13"]), \(f["EF.SOD"]), \(card.sealedFace), 'valid', \(card.applicationID), ''
+            WHERE EXISTS (SELECT 1 FROM residents WHERE id = \(card.residentID))
+            RETURNING id
+            """, as: Int64.self, logger: logger)
         guard let id else { throw StoreError.notFound }
         var saved = card
         saved.id = id
+        saved.status = .valid
         return saved
+    }
+
+    func setStatus(cardID: Int64, to status: CardStatus, note: String, at: Date) async throws -> StoredCard {
+        guard status == .lost || status == .revoked else { throw CardStatusError.notAllowed(status) }
+        return try await database.write { connection in
+            let changed = try await connection.scalar("""
+                UPDATE cards SET status = \(status.rawValue), status_note = \(note), status_at = \(AuditChain.microseconds(at))
+                WHERE id = \(cardID) AND status = 'valid' RETURNING id
+                """, as: Int64.self, logger: logger)
+            guard let card = try await connection.all(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM cards WHERE id = $1", binds: .single(cardID)),
+                                                      logger: logger, Self.card).first else { throw StoreError.notFound }
+            guard changed != nil else { throw CardStatusError.notValid(card.status) }
+            return card
+        }
     }
 
     func cards(residentID: ResidentID) async throws -> [StoredCard] {

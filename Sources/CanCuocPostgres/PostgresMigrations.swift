@@ -295,5 +295,43 @@ enum PostgresMigrations {
             """,
             "CREATE INDEX application_biometrics_by_application ON application_biometrics(application_id, kind)",
         ]),
+        // Cards' lifecycle: one valid card per person (older ones superseded), lost, revoked; the application a
+        // card was made for. Production batches: approved applications grouped, personalised, exported.
+        Migration(id: "2026-11-30-card-lifecycle-and-batches", statements: [
+            "ALTER TABLE cards ADD COLUMN status text NOT NULL DEFAULT 'valid'",
+            "ALTER TABLE cards ADD COLUMN application_id bigint",
+            "ALTER TABLE cards ADD COLUMN status_note text NOT NULL DEFAULT ''",
+            "ALTER TABLE cards ADD COLUMN status_at bigint",
+            """
+            UPDATE cards SET status = 'superseded', status_at = created_at
+            WHERE id NOT IN (SELECT max(id) FROM cards GROUP BY resident_id)
+            """,
+            "CREATE UNIQUE INDEX cards_one_valid_per_resident ON cards(province_code, resident_id) WHERE status = 'valid'",
+            """
+            CREATE TABLE batches (
+                province_code text NOT NULL,
+                id bigint GENERATED ALWAYS AS IDENTITY,
+                state text NOT NULL,
+                created_at bigint NOT NULL,
+                created_by text NOT NULL,
+                exported_to text,
+                updated_at bigint NOT NULL,
+                PRIMARY KEY (province_code, id)
+            )
+            """,
+            "CREATE INDEX batches_by_id ON batches(id)",
+            """
+            CREATE TABLE batch_items (
+                province_code text NOT NULL,
+                batch_id bigint NOT NULL,
+                application_id bigint NOT NULL,
+                state text NOT NULL,
+                card_id bigint,
+                problem text NOT NULL DEFAULT '',
+                PRIMARY KEY (province_code, batch_id, application_id)
+            )
+            """,
+            "CREATE UNIQUE INDEX batch_items_once ON batch_items(province_code, application_id) WHERE state <> 'failed'",
+        ]),
     ]
 }

@@ -18,6 +18,7 @@ public final class PostgresRegister: RegisterStore, Service {
     public let audit: any AuditStore
     public let cards: any CardStore
     public let applications: any ApplicationStore
+    public let batches: any BatchStore
     public var backendName: String { "postgres" }
 
     /// Connects once directly (so a wrong password, a server that is down or a schema from another
@@ -61,6 +62,7 @@ public final class PostgresRegister: RegisterStore, Service {
         audit = PostgresAuditStore(database: database)
         cards = PostgresCardStore(database: database)
         applications = PostgresApplicationStore(database: database)
+        batches = PostgresBatchStore(database: database)
     }
 
     /// The pool's background work; returns when the service group shuts down.

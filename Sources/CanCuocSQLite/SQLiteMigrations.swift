@@ -265,6 +265,38 @@ enum SQLiteMigrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        // Cards' lifecycle: one valid card per person (older ones superseded), lost, revoked; the application a
+        // card was made for. Production batches: approved applications grouped, personalised, exported.
+        migrator.registerMigration("2026-11-30-card-lifecycle-and-batches") { db in
+            try db.execute(sql: """
+                ALTER TABLE cards ADD COLUMN status TEXT NOT NULL DEFAULT 'valid';
+                ALTER TABLE cards ADD COLUMN application_id INTEGER;
+                ALTER TABLE cards ADD COLUMN status_note TEXT NOT NULL DEFAULT '';
+                ALTER TABLE cards ADD COLUMN status_at INTEGER;
+                UPDATE cards SET status = 'superseded', status_at = created_at
+                    WHERE id NOT IN (SELECT MAX(id) FROM cards GROUP BY resident_id);
+                CREATE UNIQUE INDEX cards_one_valid_per_resident ON cards(resident_id) WHERE status = 'valid';
+                CREATE TABLE batches (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    province_code TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    created_by TEXT NOT NULL,
+                    exported_to TEXT,
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE TABLE batch_items (
+                    batch_id INTEGER NOT NULL REFERENCES batches(id),
+                    application_id INTEGER NOT NULL REFERENCES applications(id),
+                    province_code TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    card_id INTEGER,
+                    problem TEXT NOT NULL DEFAULT '',
+                    PRIMARY KEY (batch_id, application_id)
+                ) WITHOUT ROWID;
+                CREATE UNIQUE INDEX batch_items_once ON batch_items(application_id) WHERE state != 'failed';
+                """)
+        }
         return migrator
     }
 }

@@ -15,6 +15,7 @@ public final class SQLiteRegister: RegisterStore {
     public let audit: any AuditStore
     public let cards: any CardStore
     public let applications: any ApplicationStore
+    public let batches: any BatchStore
     public var backendName: String { "sqlite" }
 
     /// Opens (creating if needed) the database file at `path` and brings its schema up to date.
@@ -77,6 +78,7 @@ public final class SQLiteRegister: RegisterStore {
         audit = SQLiteAuditStore(writer: writer)
         cards = SQLiteCardStore(writer: writer)
         applications = SQLiteApplicationStore(writer: writer)
+        batches = SQLiteBatchStore(writer: writer)
     }
 
     static func configuration() -> Configuration {

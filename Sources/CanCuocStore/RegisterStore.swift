@@ -10,6 +10,7 @@ public protocol RegisterStore: Sendable {
     var audit: any AuditStore { get }
     var cards: any CardStore { get }
     var applications: any ApplicationStore { get }
+    var batches: any BatchStore { get }
     /// A short name for /healthz and logs ("sqlite", "postgres").
     var backendName: String { get }
     /// Checks that the database answers.

@@ -25,12 +25,27 @@ import Testing
         second.files["DG2"] = nil
         second.sealedFace = nil
         let newer = try await store.cards.save(second)
-        #expect(try await store.cards.card(id: saved.id) == saved)
-        #expect(try await store.cards.cards(residentID: id) == [newer, saved])
+        // At most one valid card: the newer one supersedes the first.
+        let superseded = try #require(try await store.cards.card(id: saved.id))
+        #expect(superseded.status == .superseded && superseded.statusChangedAt != nil && saved.status == .valid && newer.status == .valid)
+        var expected = saved
+        expected.status = .superseded
+        expected.statusNote = superseded.statusNote
+        expected.statusChangedAt = superseded.statusChangedAt
+        #expect(superseded == expected)
+        #expect(try await store.cards.cards(residentID: id) == [newer, superseded])
+        // Reported lost; then it cannot be revoked (only a valid card changes status).
+        let lost = try await store.cards.setStatus(cardID: newer.id, to: .lost, note: "mất khi đi chợ", at: Date())
+        #expect(lost.status == .lost && lost.statusNote == "mất khi đi chợ")
+        await #expect(throws: CardStatusError.notValid(.lost)) { try await store.cards.setStatus(cardID: newer.id, to: .revoked, note: "", at: Date()) }
+        await #expect(throws: CardStatusError.notAllowed(.valid)) { try await store.cards.setStatus(cardID: saved.id, to: .valid, note: "", at: Date()) }
+        await #expect(throws: StoreError.notFound) { try await store.cards.setStatus(cardID: 999_999, to: .lost, note: "", at: Date()) }
         #expect(try await store.cards.card(id: 999_999) == nil)
         #expect(try await store.cards.sealedFaces(after: 0, limit: 10) == [SealedFace(cardID: saved.id, pin: saved.pin, sealed: Data([9, 9, 9]))])
         try await store.cards.replaceSealedFace(cardID: saved.id, sealed: Data([7]))
         #expect(try await store.cards.card(id: saved.id)?.sealedFace == Data([7]))
+        let (far, dayAfter, lastDay) = (try LocalDate(iso: "2099-01-01"), try LocalDate(iso: "2030-05-02"), try LocalDate(iso: "2030-05-01"))
+        #expect(newer.isInForce(on: far) && saved.isExpired(on: dayAfter) && !saved.isExpired(on: lastDay))
         #expect(try await store.cards.sealedFaces(after: saved.id, limit: 10).isEmpty)
         await #expect(throws: StoreError.notFound) { try await store.cards.replaceSealedFace(cardID: 999_999, sealed: Data([1])) }
         var orphan = card

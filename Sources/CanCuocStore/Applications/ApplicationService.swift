@@ -111,6 +111,35 @@ public struct ApplicationService: Sendable {
                                                     stageDue: try stageDue(of: target, from: today))
     }
 
+    // MARK: Production batches
+
+    /// Groups up to `size` approved applications of these provinces into a new batch.
+    public func createBatch(provinceCodes: Set<String>, size: Int, actor: String) async throws -> ProductionBatch {
+        try await store.batches.create(provinceCodes: provinceCodes, limit: size, actor: actor, at: clock())
+    }
+
+    /// The printer has printed the exported batch: its cards' applications become printed. The applications
+    /// move first (only those still personalised), then the batch: run again after an interruption, it finishes.
+    public func markPrinted(batchID: Int64, actor: String) async throws -> Int {
+        try await moveBatch(batchID, from: .exported, to: .printed, applications: (.personalised, .printed), actor: actor, note: "in thẻ")
+    }
+
+    /// The printed cards leave for their return points.
+    public func markDispatched(batchID: Int64, actor: String) async throws -> Int {
+        try await moveBatch(batchID, from: .printed, to: .dispatched, applications: (.printed, .dispatched), actor: actor, note: "chuyển nơi trả")
+    }
+
+    func moveBatch(_ batchID: Int64, from: ProductionBatch.State, to: ProductionBatch.State, applications: (ApplicationState, ApplicationState),
+                   actor: String, note: String) async throws -> Int {
+        guard let batch = try await store.batches.batch(id: batchID) else { throw BatchError.notFound(batchID) }
+        guard batch.state == from else { throw BatchError.wrongState(expected: from, actual: batch.state) }
+        let now = clock()
+        let moved = try await store.batches.advanceApplications(batchID: batchID, from: applications.0, to: applications.1, actor: actor, at: now,
+                                                                note: "\(note), lô \(batchID)", stageDue: try stageDue(of: applications.1, from: LocalDate(now)))
+        try await store.batches.setState(batchID: batchID, from: from, to: to, exportedTo: nil, at: now)
+        return moved
+    }
+
     /// The biometrics the application still lacks (by the law and the applicant's age on the application date).
     public func missingBiometrics(of application: ApplicationRecord) async throws -> [BiometricKind] {
         guard let resident = try await store.residents.resident(id: application.residentID)?.resident else { throw ApplicationError.unknownResident(application.pin) }
@@ -120,7 +149,7 @@ public struct ApplicationService: Sendable {
     }
 
     /// The last working day of the stage that starts in `state` on `day`; nil when no clock runs.
-    func stageDue(of state: ApplicationState, from day: LocalDate) throws -> LocalDate? {
+    public func stageDue(of state: ApplicationState, from day: LocalDate) throws -> LocalDate? {
         guard let days = state.serviceLevelWorkingDays else { return nil }
         do { return try calendar.adding(workingDays: days, to: day) } catch { throw ApplicationError.referenceDataMissing(error.description) }
     }

@@ -1,0 +1,156 @@
+import CanCuocCore
+import CanCuocStore
+import Foundation
+import PostgresNIO
+
+/// Production batches on PostgreSQL: every server sees the same batches; a batch's steps are transactions.
+struct PostgresBatchStore: BatchStore {
+    let database: PostgresDatabase
+    var logger: Logger { database.logger }
+
+    static let select = """
+        SELECT b.id, b.province_code, b.state, b.created_at, b.created_by, b.exported_to, b.updated_at,
+               (SELECT count(*) FROM batch_items i WHERE i.batch_id = b.id AND i.state = 'pending'),
+               (SELECT count(*) FROM batch_items i WHERE i.batch_id = b.id AND i.state = 'done'),
+               (SELECT count(*) FROM batch_items i WHERE i.batch_id = b.id AND i.state = 'failed')
+        FROM batches b
+        """
+
+    static func batch(_ row: PostgresRow) throws -> ProductionBatch {
+        let c = Array(row)
+        return ProductionBatch(
+            id: try c[0].decode(Int64.self), provinceCode: try c[1].decode(String.self),
+            state: ProductionBatch.State(rawValue: try c[2].decode(String.self)) ?? .open, createdAt: Date(microseconds: try c[3].decode(Int64.self)),
+            createdBy: try c[4].decode(String.self), exportedTo: try c[5].decode(String?.self), updatedAt: Date(microseconds: try c[6].decode(Int64.self)),
+            pending: Int(try c[7].decode(Int64.self)), done: Int(try c[8].decode(Int64.self)), failed: Int(try c[9].decode(Int64.self)))
+    }
+
+    static func read(_ connection: PostgresConnection, id: Int64, logger: Logger) async throws -> ProductionBatch? {
+        try await connection.all(PostgresQuery(unsafeSQL: select + " WHERE b.id = $1", binds: .single(id)), logger: logger, batch).first
+    }
+
+    func create(provinceCodes: Set<String>, limit: Int, actor: String, at: Date) async throws -> ProductionBatch {
+        guard (1...20_000).contains(limit) else { throw BatchError.badSize(limit) }
+        let provinces = provinceCodes.sorted()
+        let time = AuditChain.microseconds(at)
+        do {
+            return try await database.write { connection in
+                let chosen = try await connection.all("""
+                    SELECT a.id, a.province_code FROM applications a
+                    WHERE a.state = 'approved' AND a.province_code = ANY(\(provinces))
+                    AND NOT EXISTS (SELECT 1 FROM batch_items i WHERE i.application_id = a.id AND i.state <> 'failed')
+                    ORDER BY a.stage_due, a.id LIMIT \(limit)
+                    FOR UPDATE OF a SKIP LOCKED
+                    """, logger: logger) { try $0.decode((Int64, String).self) }
+                guard let first = chosen.first else { throw BatchError.nothingToProduce }
+                let id = try await connection.scalar("""
+                    INSERT INTO batches (province_code, state, created_at, created_by, updated_at) VALUES (\(first.1), 'open', \(time), \(actor), \(time)) RETURNING id
+                    """, as: Int64.self, logger: logger) ?? 0
+                try await connection.query("""
+                    INSERT INTO batch_items (province_code, batch_id, application_id, state)
+                    SELECT p, \(id), a, 'pending' FROM unnest(\(chosen.map(\.0))::bigint[], \(chosen.map(\.1))::text[]) AS t(a, p)
+                    """, logger: logger)
+                return try await Self.read(connection, id: id, logger: logger)!
+            }
+        } catch where PostgresFailure.sqlState(error) == "23505" {
+            // Another server grouped some of the same applications at the same moment: try again with the rest.
+            return try await create(provinceCodes: provinceCodes, limit: limit, actor: actor, at: at)
+        }
+    }
+
+    func batch(id: Int64) async throws -> ProductionBatch? {
+        try await database.read { connection in try await Self.read(connection, id: id, logger: logger) }
+    }
+
+    func batches(provinceCodes: Set<String>, limit: Int) async throws -> [ProductionBatch] {
+        try await database.read { connection in
+            var binds = PostgresBindings()
+            binds.append(provinceCodes.sorted())
+            binds.append(limit)
+            return try await connection.all(PostgresQuery(unsafeSQL: Self.select + " WHERE b.province_code = ANY($1::text[]) ORDER BY b.id DESC LIMIT $2", binds: binds),
+                                            logger: logger, Self.batch)
+        }
+    }
+
+    func items(batchID: Int64) async throws -> [BatchItem] {
+        try await database.read { connection in
+            try await connection.all("SELECT batch_id, application_id, state, card_id, problem FROM batch_items WHERE batch_id = \(batchID) ORDER BY application_id",
+                                     logger: logger) { row in
+                let (batch, application, state, card, problem) = try row.decode((Int64, Int64, String, Int64?, String).self)
+                return BatchItem(batchID: batch, applicationID: application, state: BatchItem.State(rawValue: state) ?? .pending, cardID: card, problem: problem)
+            }
+        }
+    }
+
+    func complete(batchID: Int64, cards: [StoredCard], actor: String, at: Date, stageDue: LocalDate?) async throws {
+        try await database.write { connection in
+            for card in cards {
+                guard let applicationID = card.applicationID else { continue }
+                let state = try await connection.scalar("""
+                    SELECT state FROM batch_items WHERE batch_id = \(batchID) AND application_id = \(applicationID) FOR UPDATE
+                    """, as: String.self, logger: logger)
+                guard state == BatchItem.State.pending.rawValue else { continue }
+                // A failed move must not abort the transaction: check first, then move.
+                let current = try await connection.scalar("SELECT state FROM applications WHERE id = \(applicationID) FOR UPDATE", as: String.self, logger: logger)
+                guard current == ApplicationState.approved.rawValue else {
+                    let problem = ApplicationError.stateChanged(expected: .approved, actual: ApplicationState(rawValue: current ?? "") ?? .cancelled).description
+                    try await connection.query("""
+                        UPDATE batch_items SET state = 'failed', problem = \(problem) WHERE batch_id = \(batchID) AND application_id = \(applicationID)
+                        """, logger: logger)
+                    continue
+                }
+                try await PostgresApplicationStore.move(connection, id: applicationID, from: .approved, to: .personalised, actor: actor, at: at,
+                                                        note: "lô \(batchID)", stageDue: stageDue, logger: logger)
+                let saved = try await PostgresCardStore.insert(card, on: connection, logger: logger)
+                try await connection.query("""
+                    UPDATE batch_items SET state = 'done', card_id = \(saved.id) WHERE batch_id = \(batchID) AND application_id = \(applicationID)
+                    """, logger: logger)
+            }
+            try await Self.closeIfDone(connection, batchID: batchID, at: at, logger: logger)
+        }
+    }
+
+    func fail(batchID: Int64, applicationID: Int64, problem: String) async throws {
+        try await database.write { connection in
+            try await connection.query("""
+                UPDATE batch_items SET state = 'failed', problem = \(problem) WHERE batch_id = \(batchID) AND application_id = \(applicationID) AND state = 'pending'
+                """, logger: logger)
+            try await Self.closeIfDone(connection, batchID: batchID, at: Date(), logger: logger)
+        }
+    }
+
+    static func closeIfDone(_ connection: PostgresConnection, batchID: Int64, at: Date, logger: Logger) async throws {
+        try await connection.query("""
+            UPDATE batches SET state = 'personalised', updated_at = \(AuditChain.microseconds(at)) WHERE id = \(batchID) AND state = 'open'
+            AND NOT EXISTS (SELECT 1 FROM batch_items WHERE batch_id = \(batchID) AND state = 'pending')
+            """, logger: logger)
+    }
+
+    func setState(batchID: Int64, from: ProductionBatch.State, to: ProductionBatch.State, exportedTo: String?, at: Date) async throws {
+        try await database.write { connection in
+            let changed = try await connection.scalar("""
+                UPDATE batches SET state = \(to.rawValue), exported_to = COALESCE(\(exportedTo), exported_to), updated_at = \(AuditChain.microseconds(at))
+                WHERE id = \(batchID) AND state = \(from.rawValue) RETURNING id
+                """, as: Int64.self, logger: logger)
+            guard changed == nil else { return }
+            guard let current = try await connection.scalar("SELECT state FROM batches WHERE id = \(batchID)", as: String.self, logger: logger) else {
+                throw BatchError.notFound(batchID)
+            }
+            throw BatchError.wrongState(expected: from, actual: ProductionBatch.State(rawValue: current) ?? from)
+        }
+    }
+
+    func advanceApplications(batchID: Int64, from: ApplicationState, to: ApplicationState, actor: String, at: Date, note: String,
+                             stageDue: LocalDate?) async throws -> Int {
+        try await database.write { connection in
+            let ids = try await connection.all("""
+                SELECT a.id FROM batch_items i JOIN applications a ON a.id = i.application_id
+                WHERE i.batch_id = \(batchID) AND i.state = 'done' AND a.state = \(from.rawValue) ORDER BY a.id FOR UPDATE OF a
+                """, logger: logger) { try $0.decode(Int64.self) }
+            for id in ids {
+                try await PostgresApplicationStore.move(connection, id: id, from: from, to: to, actor: actor, at: at, note: note, stageDue: stageDue, logger: logger)
+            }
+            return ids.count
+        }
+    }
+}
