@@ -69,13 +69,13 @@ public struct BatchProducer: Sendable {
         return outcome
     }
 
-    struct ItemFailure: Error {
-        let applicationID: Int64
-        let problem: String
+    public struct ItemFailure: Error {
+        public let applicationID: Int64
+        public let problem: String
     }
 
     /// One application's card, or why it cannot be made.
-    func card(for applicationID: Int64, issuedOn: LocalDate) async -> Result<StoredCard, ItemFailure> {
+    public func card(for applicationID: Int64, issuedOn: LocalDate) async -> Result<StoredCard, ItemFailure> {
         func fail(_ problem: String) -> Result<StoredCard, ItemFailure> { .failure(ItemFailure(applicationID: applicationID, problem: problem)) }
         do {
             guard let application = try await store.applications.application(id: applicationID) else { return fail("the application is gone") }

@@ -1,0 +1,137 @@
+import ArgumentParser
+import CanCuocChip
+import CanCuocCore
+import CanCuocServer
+import CanCuocStore
+import Foundation
+
+struct BatchesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "batches", abstract: "Production batches: group approved applications, personalise and export them, mark them printed and dispatched.",
+        subcommands: [BatchesCreate.self, BatchesRun.self, BatchesShow.self, BatchesList.self, BatchesPrinted.self, BatchesDispatched.self])
+
+    static func json(_ batch: ProductionBatch) throws -> String {
+        let object: [String: Any] = [
+            "id": batch.id, "province_code": batch.provinceCode, "state": batch.state.rawValue, "pending": batch.pending, "done": batch.done,
+            "failed": batch.failed, "exported_to": batch.exportedTo ?? NSNull(), "created_by": batch.createdBy,
+            "created_at": ISO8601DateFormatter().string(from: batch.createdAt),
+        ]
+        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
+    }
+
+    static func show(_ store: any RegisterStore, _ id: Int64) async throws {
+        guard let batch = try await store.batches.batch(id: id) else { throw fail(BatchError.notFound(id)) }
+        print(try json(batch))
+    }
+
+    static func fail(_ error: Error) -> ExitCode {
+        printError("batches: \(error)")
+        return ExitCode(1)
+    }
+}
+
+struct BatchesCreate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "create", abstract: "Group approved applications (most urgent first) into a new batch.")
+
+    @OptionGroup var database: DatabaseOption
+    @Option(help: "The province whose applications to group.") var province: String = "38"
+    @Option(help: "At most this many applications (1 to 20000).") var size: Int = 1000
+
+    func run() async throws {
+        let store = try await database.open()
+        do {
+            let batch = try await ApplicationService(store: store).createBatch(provinceCodes: [province], size: size, actor: OperatorAudit.operatorName)
+            try await OperatorAudit(store: store, keys: try database.keyRing()).record("batch.create", target: "batch:\(batch.id)", purpose: "\(batch.pending) applications")
+            print(try BatchesCommand.json(batch))
+        } catch let error as BatchError {
+            throw BatchesCommand.fail(error)
+        }
+    }
+}
+
+struct BatchesRun: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Personalise the batch's pending cards and export the batch for the card printer (run again to resume).")
+
+    @OptionGroup var database: DatabaseOption
+    @OptionGroup var pki: PKIOptions
+    @Argument var id: Int64
+    @Option(help: "The folder the batch folder is written into.") var out: String
+
+    func run() async throws {
+        let store = try await database.open()
+        let keys = try database.keyRing()
+        let signer = try pki.directory.signer(passphrase: try pki.passphrase())
+        let producer = BatchProducer(store: store, keys: keys, signer: signer)
+        do {
+            guard let batch = try await store.batches.batch(id: id) else { throw BatchError.notFound(id) }
+            if batch.state == .open {
+                let outcome = try await producer.personalise(batchID: id, actor: OperatorAudit.operatorName)
+                try await OperatorAudit(store: store, keys: keys).record("batch.personalise", target: "batch:\(id)", purpose: "\(outcome.personalised) cards, \(outcome.failed) failed")
+                printError("personalised \(outcome.personalised) cards, \(outcome.failed) failed")
+            }
+            let folder = try await producer.export(batchID: id, to: URL(fileURLWithPath: out))
+            try await OperatorAudit(store: store, keys: keys).record("batch.export", target: "batch:\(id)", purpose: folder.path)
+            try await BatchesCommand.show(store, id)
+        } catch let error as BatchError {
+            throw BatchesCommand.fail(error)
+        }
+    }
+}
+
+struct BatchesShow: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "A batch with its counts, as JSON.")
+
+    @OptionGroup var database: DatabaseOption
+    @Argument var id: Int64
+
+    func run() async throws { try await BatchesCommand.show(try await database.open(), id) }
+}
+
+struct BatchesList: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "The newest batches, one JSON object per line.")
+
+    @OptionGroup var database: DatabaseOption
+    @Option(help: "The province.") var province: String = "38"
+    @Option(help: "How many.") var limit: Int = 20
+
+    func run() async throws {
+        for batch in try await database.open().batches.batches(provinceCodes: [province], limit: limit) { print(try BatchesCommand.json(batch)) }
+    }
+}
+
+struct BatchesPrinted: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "printed", abstract: "The printer printed the exported batch: its applications become printed.")
+
+    @OptionGroup var database: DatabaseOption
+    @Argument var id: Int64
+
+    func run() async throws {
+        let store = try await database.open()
+        do {
+            let moved = try await ApplicationService(store: store).markPrinted(batchID: id, actor: OperatorAudit.operatorName)
+            try await OperatorAudit(store: store, keys: try database.keyRing()).record("batch.printed", target: "batch:\(id)", purpose: "\(moved) cards")
+            try await BatchesCommand.show(store, id)
+        } catch let error as BatchError {
+            throw BatchesCommand.fail(error)
+        }
+    }
+}
+
+struct BatchesDispatched: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "dispatched", abstract: "The printed cards left for their return points.")
+
+    @OptionGroup var database: DatabaseOption
+    @Argument var id: Int64
+
+    func run() async throws {
+        let store = try await database.open()
+        do {
+            let moved = try await ApplicationService(store: store).markDispatched(batchID: id, actor: OperatorAudit.operatorName)
+            try await OperatorAudit(store: store, keys: try database.keyRing()).record("batch.dispatched", target: "batch:\(id)", purpose: "\(moved) cards")
+            try await BatchesCommand.show(store, id)
+        } catch let error as BatchError {
+            throw BatchesCommand.fail(error)
+        }
+    }
+}
