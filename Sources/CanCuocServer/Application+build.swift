@@ -76,6 +76,7 @@ public func buildRouter(_ config: AppConfig, dependencies: AppDependencies) asyn
     ApplicationConsoleController(service: applications, capture: capture, pages: pages, audit: audit).add(to: router)
     IntakeConsoleController(service: applications, pages: pages, audit: audit).add(to: router)
     ResidentCorrectionController(service: service, pages: pages, audit: audit).add(to: router)
+    OldIDConfirmationController(store: d.store, catalog: d.catalog, pages: pages, audit: audit).add(to: router)
     CardPreviewController(store: d.store, catalog: d.catalog, clock: d.clock, audit: audit).add(to: router)
     ConsoleController(service: service, pages: pages, catalog: d.catalog, clock: d.clock, audit: audit).add(to: router)
     CardPageController(store: d.store, keys: d.keys, pages: pages, trusted: d.trustedCSCAs, audit: audit).add(to: router)

@@ -29,7 +29,28 @@ struct CardPageController {
             for (name, data) in card.files { if let file = LDSFile(rawValue: name) { files[file] = Array(data) } }
             let report: PassiveAuthentication? = authenticator.trusted.isEmpty ? nil : await authenticator.verify(files: files)
             let model = try CardPageModel(card: card, report: report)
-            return pages.render("card", model.dictionary, context: context)
+            var dictionary = model.dictionary
+            dictionary["status"] = card.status.vietnamese
+            dictionary["statusNote"] = card.statusNote
+            dictionary["expired"] = card.isExpired(on: LocalDate(Date()))
+            dictionary["canReport"] = card.status == .valid && context.identity?.permissions.contains(.takeApplications) == true
+            dictionary["statusLink"] = Routes.card(card.residentID, card.id) + "/status"
+            return pages.render("card", dictionary, context: context)
+        }
+        // Report the card lost, or revoke it (console form).
+        router.post(Routes.cardStatus) { request, context in
+            let card = try await card(context, permission: .takeApplications)
+            let form = try await FormFields.of(request, context: context)
+            try await setStatus(card, form["status"] ?? "", note: form["note"] ?? "", request: request, context: context)
+            return AuthController.redirect(Routes.card(card.residentID, card.id))
+        }
+        router.post(Routes.apiCardStatus) { request, context in
+            let (register, _) = try context.register(store, for: .takeApplications)
+            guard let cardID = context.parameters.get("card").flatMap(Int64.init), let card = try await store.cards.card(id: cardID),
+                  try await register.resident(id: card.residentID) != nil else { throw APIError.notFound }
+            let body = try await JSONResponse.object(from: request, context: context)
+            let updated = try await setStatus(card, body["status"] as? String ?? "", note: body["note"] as? String ?? "", request: request, context: context)
+            return try JSONResponse.make(["id": "\(updated.id)", "status": updated.status.rawValue, "note": updated.statusNote])
         }
         router.get(Routes.cardPhoto) { request, context in
             let card = try await card(context)
@@ -40,9 +61,26 @@ struct CardPageController {
         }
     }
 
+    @discardableResult
+    func setStatus(_ card: StoredCard, _ text: String, note: String, request: Request, context: AppRequestContext) async throws -> StoredCard {
+        guard let status = CardStatus(rawValue: text), status == .lost || status == .revoked else {
+            throw APIError.badRequest("bad_status", "status must be lost or revoked")
+        }
+        let note = String(note.trimmed.prefix(300))
+        guard !note.isEmpty else { throw APIError.badRequest("note_required", "give the circumstances (lost where and when, or why it is revoked)") }
+        let updated: StoredCard
+        do {
+            updated = try await store.cards.setStatus(cardID: card.id, to: status, note: note, at: Date())
+        } catch let error as CardStatusError {
+            throw APIError(.conflict, "card_not_valid", error.description)
+        }
+        try await audit.record("card.\(status.rawValue)", target: "resident:\(card.residentID)", purpose: note, request: request, context: context)
+        return updated
+    }
+
     /// The card, if its holder is in the caller's area (else 404, like a missing one).
-    private func card(_ context: AppRequestContext) async throws -> StoredCard {
-        let (register, _) = try context.register(store, for: .readResidents)
+    private func card(_ context: AppRequestContext, permission: Permission = .readResidents) async throws -> StoredCard {
+        let (register, _) = try context.register(store, for: permission)
         guard let residentID = context.parameters.get("id").flatMap(ResidentID.init),
               let cardID = context.parameters.get("card").flatMap(Int64.init),
               let card = try await store.cards.card(id: cardID), card.residentID == residentID,

@@ -26,13 +26,14 @@ struct ResidentPageModel {
             "history": history.map(historyRow),
             "currentLink": Routes.resident(r.id),
             "correctionLink": Routes.residentCorrection(r.id),
+            "oldIdLink": r.oldIdNumber != nil && r.pin != nil && asOf == nil ? "/residents/\(r.id)/old-id-confirmation" : "",
             "pin": r.pin?.digits ?? "",
             "versionNumber": record.version.number,
         ]
         if let asOf { model["asOf"] = asOf.description } else { model["card"] = cardPreview }
         model["cards"] = cards.map { card -> [String: Any] in
             ["issued": PartialDate(card.issuedOn).vietnamese, "expiry": card.expiresOn.map { PartialDate($0).vietnamese } ?? CardData.noExpiryText,
-             "law": card.law, "link": Routes.card(card.residentID, card.id)]
+             "law": card.law, "link": Routes.card(card.residentID, card.id), "status": card.status.vietnamese]
         }
         model["hasCards"] = !cards.isEmpty
         if let death = r.deathDate { model["deceased"] = death.vietnamese }
