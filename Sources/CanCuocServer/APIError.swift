@@ -1,3 +1,4 @@
+import CanCuocChip
 import CanCuocCore
 import CanCuocStore
 import Foundation
@@ -41,6 +42,14 @@ public struct APIError: Error, Sendable {
             case .unavailable: return APIError(.serviceUnavailable, error.code, error.message)
             }
         case let error as ApplicationError: return application(error)
+        case let error as BatchError:
+            let status: HTTPResponse.Status = switch error {
+            case .notFound: .notFound
+            case .badSize: .badRequest
+            case .nothingToProduce, .wrongState: .conflict
+            }
+            return APIError(status, error.code, error.description)
+        case let error as PKIError: return APIError(.conflict, "pki", error.description)
         case let error as PINError: return APIError(.badRequest, error.code, error.message)
         case let error as AccountError: return APIError(.unprocessableContent, "invalid_account", error.description)
         case let error as JurisdictionError: return APIError(.unprocessableContent, "unknown_unit", error.description)

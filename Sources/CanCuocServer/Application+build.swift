@@ -21,11 +21,14 @@ public struct AppDependencies: Sendable {
     public let services: [any Service]
     /// The CSCA certificates the card pages check chips against (`serve --pki`).
     public let trustedCSCAs: TrustedCSCAs
+    /// Batch personalisation on this server (nil: batches are run with `cancuoc batches run`).
+    public let production: BatchProduction?
 
     public init(store: any RegisterStore, keys: KeyRing, catalog: AdminUnitCatalog = .shared, clock: @escaping @Sendable () -> Date = Date.init,
                 metrics: AppMetrics = AppMetrics(), access: AccessControl.Policy = .init(), auditEnabled: Bool = true, services: [any Service] = [],
-                trustedCSCAs: TrustedCSCAs = TrustedCSCAs([])) {
+                trustedCSCAs: TrustedCSCAs = TrustedCSCAs([]), production: BatchProduction? = nil) {
         self.trustedCSCAs = trustedCSCAs
+        self.production = production
         self.store = store
         self.keys = keys
         self.catalog = catalog
@@ -75,6 +78,7 @@ public func buildRouter(_ config: AppConfig, dependencies: AppDependencies) asyn
     capture.add(to: router)
     ApplicationConsoleController(service: applications, capture: capture, pages: pages, audit: audit).add(to: router)
     IntakeConsoleController(service: applications, pages: pages, audit: audit).add(to: router)
+    BatchesController(service: applications, keys: d.keys, production: d.production, pages: pages, audit: audit).add(to: router)
     ResidentCorrectionController(service: service, pages: pages, audit: audit).add(to: router)
     OldIDConfirmationController(store: d.store, catalog: d.catalog, pages: pages, audit: audit).add(to: router)
     CardPreviewController(store: d.store, catalog: d.catalog, clock: d.clock, audit: audit).add(to: router)

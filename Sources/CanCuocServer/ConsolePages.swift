@@ -41,6 +41,7 @@ struct ConsolePages: Sendable {
             model["canApplications"] = permissions.contains(.readApplications)
             model["canIntake"] = permissions.contains(.takeApplications)
             model["canCorrect"] = permissions.contains(.writeResidents)
+            model["canProduce"] = permissions.contains(.produceCards)
         }
         return render(template, model, status: status)
     }

@@ -32,6 +32,12 @@ public enum Routes {
     static let apiApplicationBiometric: RouterPath = "/api/v1/applications/:id/biometrics/:kind"
     static let apiApplicationBiometricUnavailable: RouterPath = "/api/v1/applications/:id/biometrics/:kind/unavailable"
     static let apiStatus: RouterPath = "/api/v1/status"
+    static let apiBatches: RouterPath = "/api/v1/batches"
+    static let apiBatch: RouterPath = "/api/v1/batches/:id"
+    static let apiBatchStep: RouterPath = "/api/v1/batches/:id/:step"
+    static let batchesPage: RouterPath = "/batches"
+    static let batchPage: RouterPath = "/batches/:id"
+    static let batchStep: RouterPath = "/batches/:id/:step"
     static let healthz: RouterPath = "/healthz"
     // Console: applications
     static let applicationsPage: RouterPath = "/applications"

@@ -19,6 +19,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Create the demo accounts (one per role) if missing and print them.") var demoAccounts = false
     @Flag(help: "Benchmark only: do not write the audit trail.") var withoutAudit = false
     @Option(help: "The card PKI folder whose CSCA certificates the card pages check chips against (env CANCUOC_PKI; default ./data/pki).") var pki: String?
+    @Option(help: "Where batch folders for the card printer are written when this server personalises batches (needs CANCUOC_PKI_PASSPHRASE; env CANCUOC_BATCHES; default ./data/batches).")
+    var batches: String?
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -44,9 +46,15 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let pkiPath = pki ?? environment["CANCUOC_PKI"] ?? "./data/pki"
         let trusted = try TrustedCSCAs(pkiDirectory: URL(fileURLWithPath: pkiPath))
+        // With the PKI passphrase in the environment this server can sign cards; the key is opened per batch run.
+        var production: BatchProduction?
+        if let passphrase = environment["CANCUOC_PKI_PASSPHRASE"], !passphrase.isEmpty, !trusted.isEmpty {
+            let folder = URL(fileURLWithPath: batches ?? environment["CANCUOC_BATCHES"] ?? "./data/batches")
+            production = BatchProduction(pki: PKIDirectory(url: URL(fileURLWithPath: pkiPath)), passphrase: passphrase, exportFolder: folder)
+        }
         let app = try await buildApplication(config, dependencies: AppDependencies(
             store: store, keys: keys, metrics: AppMetrics(registry: registry), auditEnabled: !withoutAudit, services: demoAccounts ? [] : services,
-            trustedCSCAs: trusted))
+            trustedCSCAs: trusted, production: production))
         print("CanCuoc serving http://\(config.host):\(config.port) (database \(database.displayLocation))")
         // Scripts wait for these lines: do not leave them in a buffer when stdout is a file or a pipe
         // (fflush(nil) flushes every stream without touching the global `stdout`).

@@ -74,4 +74,55 @@ import Testing
             #expect(try await service.markPrinted(batchID: batch.id, actor: "pc06") == 5)
         }
     }
+
+    @Test func batchesThroughTheAPIToHandOver() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("batch-api-\(UUID().uuidString)")
+        let pki = PKIDirectory(url: folder.appendingPathComponent("pki"))
+        try pki.initialise(passphrase: "batch test passphrase", iterations: 1_000)
+        let production = BatchProduction(pki: pki, passphrase: "batch test passphrase", exportFolder: folder.appendingPathComponent("out"))
+        let keys = KeyRing.generate()
+        try await TestApp.run(trusted: TrustedCSCAs(try pki.cscaCertificates()), keys: keys, production: production) { pc06, store in
+            let accounts = TestAccounts(store: store, keys: keys)
+            let approver = pc06.as(try await accounts.token("duyet", role: .approver, unit: "38"))
+            #expect(try await ApplicationsAPITests.send(pc06, .post, "/api/v1/batches", ["size": 10]).code == "nothing_to_produce")
+            let taken = try await ApplicationsAPITests.applicants(pc06, store, count: 3)
+            for (_, reply) in taken {
+                let id = ApplicationsAPITests.id(reply)
+                try await ApplicationsAPITests.captureAll(pc06, id)
+                _ = try await ApplicationsAPITests.move(pc06, id, to: "transferred")
+                _ = try await ApplicationsAPITests.move(approver, id, to: "approved")
+            }
+            #expect(try await ApplicationsAPITests.send(approver, .post, "/api/v1/batches", ["size": 10]).status == .forbidden)
+            #expect(try await ApplicationsAPITests.send(pc06, .post, "/api/v1/batches", ["size": 0]).code == "bad_size")
+            let created = try await ApplicationsAPITests.send(pc06, .post, "/api/v1/batches", ["size": 10])
+            let id = ApplicationsAPITests.id(created)
+            #expect(created.status == .created && created.json["pending"] as? Int == 3)
+            #expect(try await ApplicationsAPITests.send(pc06, .post, "/api/v1/batches/\(id)/printed").code == "wrong_batch_state")
+            let run = try await ApplicationsAPITests.send(pc06, .post, "/api/v1/batches/\(id)/run")
+            #expect(run.status == .ok && run.json["state"] as? String == "exported" && run.json["done"] as? Int == 3)
+            #expect(try await ApplicationsAPITests.send(pc06, .post, "/api/v1/batches/\(id)/printed").json["state"] as? String == "printed")
+            #expect(try await ApplicationsAPITests.send(pc06, .post, "/api/v1/batches/\(id)/dispatched").json["state"] as? String == "dispatched")
+            // The citizen collects the card at the desk; the public status said "ready" before.
+            let (holder, reply) = taken[0]
+            let status = try await ApplicationsAPITests.send(pc06.as(nil), .post, "/api/v1/status",
+                                                             ["receipt_code": reply.json["receipt_code"] as? String ?? "", "birth_date": holder.birthDate.description])
+            #expect(status.json["stage"] as? String == "ready" && (status.json["place"] as? String)?.isEmpty == false)
+            let handed = try await ApplicationsAPITests.move(pc06, ApplicationsAPITests.id(reply), to: "handed-over")
+            #expect(handed.status == .ok && handed.json["state"] as? String == "handed-over")
+            let cards = try await store.cards.cards(residentID: holder.id)
+            #expect(cards.count == 1 && cards[0].status == .valid)
+        }
+        // A server without the signing key says where batches are run.
+        try await TestApp.run { pc06, store in
+            let approver = pc06.as(try await TestAccounts(store: store, keys: KeyRing.generate()).token("duyet", role: .approver, unit: "38"))
+            let (_, reply) = try #require(try await ApplicationsAPITests.applicants(pc06, store, count: 1).first)
+            let id = ApplicationsAPITests.id(reply)
+            try await ApplicationsAPITests.captureAll(pc06, id)
+            _ = try await ApplicationsAPITests.move(pc06, id, to: "transferred")
+            _ = try await ApplicationsAPITests.move(approver, id, to: "approved")
+            let batch = ApplicationsAPITests.id(try await ApplicationsAPITests.send(pc06, .post, "/api/v1/batches", ["size": 10]))
+            let refused = try await ApplicationsAPITests.send(pc06, .post, "/api/v1/batches/\(batch)/run")
+            #expect(refused.code == "no_signer" && refused.message.contains("cancuoc batches run"))
+        }
+    }
 }

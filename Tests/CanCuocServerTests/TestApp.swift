@@ -48,11 +48,11 @@ struct TestAccounts {
 /// The real application on an in-memory register with a seeded population and a provincial officer.
 struct TestApp {
     static func run(people: Int = 300, seed: UInt64 = 5, trusted: TrustedCSCAs = TrustedCSCAs([]), keys: KeyRing = KeyRing.generate(),
-                    _ test: @escaping @Sendable (AuthedClient, any RegisterStore) async throws -> Void) async throws {
+                    production: BatchProduction? = nil, _ test: @escaping @Sendable (AuthedClient, any RegisterStore) async throws -> Void) async throws {
         let store = try SQLiteRegister.inMemory()
         _ = try await PopulationSeeder(store: store).run(provinceCode: "38", people: people, seed: seed)
         let token = try await TestAccounts(store: store, keys: keys).token("pc06", role: .provinceOfficer, unit: "38")
-        let app = try await buildApplication(AppConfig(port: 0), dependencies: AppDependencies(store: store, keys: keys, access: TestAccounts.policy, trustedCSCAs: trusted))
+        let app = try await buildApplication(AppConfig(port: 0), dependencies: AppDependencies(store: store, keys: keys, access: TestAccounts.policy, trustedCSCAs: trusted, production: production))
         try await app.test(.router) { client in try await test(AuthedClient(inner: client, token: token), store) }
     }
 }
