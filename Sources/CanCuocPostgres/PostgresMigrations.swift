@@ -333,5 +333,37 @@ enum PostgresMigrations {
             """,
             "CREATE UNIQUE INDEX batch_items_once ON batch_items(province_code, application_id) WHERE state <> 'failed'",
         ]),
+        // Mobile issuance sessions and the residents invited to them.
+        Migration(id: "2026-11-30-mobile-sessions", statements: [
+            """
+            CREATE TABLE mobile_sessions (
+                province_code text NOT NULL,
+                id bigint GENERATED ALWAYS AS IDENTITY,
+                place text NOT NULL,
+                place_name text NOT NULL,
+                commune text NOT NULL,
+                starts_on text NOT NULL,
+                ends_on text NOT NULL,
+                shifts integer NOT NULL,
+                machines integer NOT NULL,
+                officers text NOT NULL,
+                state text NOT NULL,
+                created_by text NOT NULL,
+                created_at bigint NOT NULL,
+                updated_at bigint NOT NULL,
+                PRIMARY KEY (province_code, id)
+            )
+            """,
+            "CREATE INDEX mobile_sessions_by_id ON mobile_sessions(id)",
+            """
+            CREATE TABLE session_invitees (
+                province_code text NOT NULL,
+                session_id bigint NOT NULL,
+                resident_id bigint NOT NULL,
+                PRIMARY KEY (province_code, session_id, resident_id)
+            )
+            """,
+            "CREATE INDEX applications_by_site ON applications(site, application_date)",
+        ]),
     ]
 }

@@ -19,6 +19,7 @@ public final class PostgresRegister: RegisterStore, Service {
     public let cards: any CardStore
     public let applications: any ApplicationStore
     public let batches: any BatchStore
+    public let sessions: any SessionStore
     public var backendName: String { "postgres" }
 
     /// Connects once directly (so a wrong password, a server that is down or a schema from another
@@ -63,6 +64,7 @@ public final class PostgresRegister: RegisterStore, Service {
         cards = PostgresCardStore(database: database)
         applications = PostgresApplicationStore(database: database)
         batches = PostgresBatchStore(database: database)
+        sessions = PostgresSessionStore(database: database)
     }
 
     /// The pool's background work; returns when the service group shuts down.

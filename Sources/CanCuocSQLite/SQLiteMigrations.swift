@@ -297,6 +297,34 @@ enum SQLiteMigrations {
                 CREATE UNIQUE INDEX batch_items_once ON batch_items(application_id) WHERE state != 'failed';
                 """)
         }
+        // Mobile issuance sessions and the residents invited to them.
+        migrator.registerMigration("2026-11-30-mobile-sessions") { db in
+            try db.execute(sql: """
+                CREATE TABLE mobile_sessions (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    province_code TEXT NOT NULL,
+                    place TEXT NOT NULL,
+                    place_name TEXT NOT NULL,
+                    commune TEXT NOT NULL,
+                    starts_on TEXT NOT NULL,
+                    ends_on TEXT NOT NULL,
+                    shifts INTEGER NOT NULL,
+                    machines INTEGER NOT NULL,
+                    officers TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    created_by TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE TABLE session_invitees (
+                    session_id INTEGER NOT NULL REFERENCES mobile_sessions(id),
+                    resident_id INTEGER NOT NULL REFERENCES residents(id),
+                    province_code TEXT NOT NULL,
+                    PRIMARY KEY (session_id, resident_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX applications_by_site ON applications(site, application_date);
+                """)
+        }
         return migrator
     }
 }

@@ -16,6 +16,7 @@ public final class SQLiteRegister: RegisterStore {
     public let cards: any CardStore
     public let applications: any ApplicationStore
     public let batches: any BatchStore
+    public let sessions: any SessionStore
     public var backendName: String { "sqlite" }
 
     /// Opens (creating if needed) the database file at `path` and brings its schema up to date.
@@ -79,6 +80,7 @@ public final class SQLiteRegister: RegisterStore {
         cards = SQLiteCardStore(writer: writer)
         applications = SQLiteApplicationStore(writer: writer)
         batches = SQLiteBatchStore(writer: writer)
+        sessions = SQLiteSessionStore(writer: writer)
     }
 
     static func configuration() -> Configuration {

@@ -49,6 +49,14 @@ public struct APIError: Error, Sendable {
             case .nothingToProduce, .wrongState: .conflict
             }
             return APIError(status, error.code, error.description)
+        case let error as SessionError:
+            let status: HTTPResponse.Status = switch error {
+            case .notFound: .notFound
+            case .invalid, .notOpen, .outsideDates: .unprocessableContent
+            case .notAssigned: .forbidden
+            case .wrongState: .conflict
+            }
+            return APIError(status, error.code, error.description)
         case let error as PKIError: return APIError(.conflict, "pki", error.description)
         case let error as PINError: return APIError(.badRequest, error.code, error.message)
         case let error as AccountError: return APIError(.unprocessableContent, "invalid_account", error.description)

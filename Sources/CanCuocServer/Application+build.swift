@@ -78,6 +78,7 @@ public func buildRouter(_ config: AppConfig, dependencies: AppDependencies) asyn
     capture.add(to: router)
     ApplicationConsoleController(service: applications, capture: capture, pages: pages, audit: audit).add(to: router)
     IntakeConsoleController(service: applications, pages: pages, audit: audit).add(to: router)
+    SessionsController(service: MobileSessionService(store: d.store, catalog: d.catalog, clock: d.clock), pages: pages, audit: audit).add(to: router)
     BatchesController(service: applications, keys: d.keys, production: d.production, pages: pages, audit: audit).add(to: router)
     ResidentCorrectionController(service: service, pages: pages, audit: audit).add(to: router)
     OldIDConfirmationController(store: d.store, catalog: d.catalog, pages: pages, audit: audit).add(to: router)

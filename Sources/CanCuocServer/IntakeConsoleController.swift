@@ -55,7 +55,7 @@ struct IntakeConsoleController {
             return step1(context, q: text, message: "Không tìm thấy công dân trong địa bàn của đơn vị.", status: .notFound)
         }
         try await audit.record("application.intake-find", target: "resident:\(found.resident.id)", request: request, context: context)
-        return step2(found, context: context)
+        return try await step2(found, context: context)
     }
 
     func step1(_ context: AppRequestContext, q: String, message: String, status: HTTPResponse.Status) -> Response {
@@ -63,8 +63,16 @@ struct IntakeConsoleController {
     }
 
     /// The citizen's data to check, what must be corrected first, eligibility, and the application form.
+    /// The open mobile sessions this officer works at today (the intake form offers them as the site).
+    func sessions(for identity: Identity) async throws -> [MobileSession] {
+        guard let province = catalog.province(of: identity.account.unit)?.code ?? (identity.jurisdiction.isProvinceWide ? identity.account.unit.code : nil) else { return [] }
+        return try await store.sessions.sessions(provinceCodes: [province], limit: 100).filter {
+            $0.state == .open && $0.officers.contains(identity.account.username) && $0.startsOn <= today && today <= $0.endsOn
+        }
+    }
+
     func step2(_ record: VersionedResident, context: AppRequestContext, message: String? = nil, form: FormFields? = nil,
-               status: HTTPResponse.Status = .ok) -> Response {
+               status: HTTPResponse.Status = .ok) async throws -> Response {
         let r = record.resident
         let page = ResidentPageModel(record: record, history: [], household: nil, asOf: nil, catalog: catalog, today: today)
         let problems = service.recordProblems(r, on: today)
@@ -87,6 +95,11 @@ struct IntakeConsoleController {
                 ["value": exemption.rawValue, "label": exemption.vietnamese, "checked": form?.all("exemption").contains(exemption.rawValue) == true]
             },
         ]
+        if let identity = context.identity {
+            let chosen = form?["site"]
+            model["sites"] = [["value": identity.account.unit.code, "label": "Bàn tiếp nhận của đơn vị", "selected": chosen == nil]]
+                + (try await sessions(for: identity)).map { ["value": $0.site, "label": "Cấp lưu động: \($0.placeName)", "selected": chosen == $0.site] }
+        }
         if case .refused(let refusal) = eligibility.decision { model["refusal"] = refusal.message }
         if let message { model["message"] = message }
         return pages.render("intake", model, context: context, status: status)
@@ -99,7 +112,7 @@ struct IntakeConsoleController {
         let register = ScopedRegister(store: store, jurisdiction: identity.jurisdiction)
         guard let pin = try? PIN(form["pin"] ?? "", bornAbroad: true), let record = try await register.resident(pin: pin) else { throw APIError.notFound }
         guard form["confirmed"] == "1" else {
-            return step2(record, context: context, message: "Công dân phải kiểm tra và xác nhận thông tin trước khi tiếp nhận hồ sơ.", form: form, status: .unprocessableContent)
+            return try await step2(record, context: context, message: "Công dân phải kiểm tra và xác nhận thông tin trước khi tiếp nhận hồ sơ.", form: form, status: .unprocessableContent)
         }
         do {
             guard let kind = ApplicationKind(rawValue: form["kind"] ?? "") else { throw APIError.badRequest("bad_kind", "Chọn loại thủ tục.") }
@@ -107,15 +120,17 @@ struct IntakeConsoleController {
             let reason = reasonText.isEmpty ? nil : ApplicationReason(rawValue: reasonText)
             let exemptions = Set(form.all("exemption").compactMap(FeeSchedule.Exemption.init))
             let collected = (form["collected_document"] ?? "").trimmed
+            // The desk of the officer's unit, or a mobile session (checked: open, today, the officer on its team).
+            let site = (form["site"] ?? "").hasPrefix("session:") ? form["site"]! : identity.account.unit.code
             let intake = ApplicationService.Intake(
-                pin: pin, kind: kind, reason: reason, date: today, site: identity.account.unit.code, requestID: form["request_id"],
+                pin: pin, kind: kind, reason: reason, date: today, site: site, requestID: form["request_id"],
                 declaredExemptions: exemptions, collectedDocument: collected.isEmpty ? nil : collected)
             let (application, created) = try await service.create(intake, for: record.resident, actor: identity.account.username)
             try await audit.record("application.create", target: "application:\(application.id)", outcome: created ? "ok" : "repeated", request: request, context: context)
             return AuthController.redirect(Routes.application(application.id))
         } catch {
             guard let mapped = APIError.from(error), mapped.status.code < 500 else { throw error }
-            return step2(record, context: context, message: mapped.message, form: form, status: mapped.status)
+            return try await step2(record, context: context, message: mapped.message, form: form, status: mapped.status)
         }
     }
 

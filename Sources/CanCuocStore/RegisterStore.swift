@@ -11,6 +11,7 @@ public protocol RegisterStore: Sendable {
     var cards: any CardStore { get }
     var applications: any ApplicationStore { get }
     var batches: any BatchStore { get }
+    var sessions: any SessionStore { get }
     /// A short name for /healthz and logs ("sqlite", "postgres").
     var backendName: String { get }
     /// Checks that the database answers.

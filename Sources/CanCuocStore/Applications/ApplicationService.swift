@@ -53,6 +53,7 @@ public struct ApplicationService: Sendable {
 
     /// Intake for a resident already looked up (the server looks up within the officer's area first).
     public func create(_ intake: Intake, for resident: Resident, actor: String) async throws -> (record: ApplicationRecord, created: Bool) {
+        if intake.site.hasPrefix("session:") { try await checkSession(intake.site, on: intake.date, actor: actor) }
         let eligibility = CardEligibility(resident: resident, on: intake.date)
         if case .refused(let refusal) = eligibility.decision { throw ApplicationError.ineligible(refusal.message) }
         let problems = recordProblems(resident, on: intake.date)
@@ -109,6 +110,17 @@ public struct ApplicationService: Sendable {
         let today = LocalDate(clock())
         return try await store.applications.advance(id: id, from: current.state, to: target, actor: actor, at: clock(), note: note,
                                                     stageDue: try stageDue(of: target, from: today))
+    }
+
+    /// An application taken at a mobile session: the session is open, runs on the application date, and the
+    /// officer is one of its team.
+    func checkSession(_ site: String, on date: LocalDate, actor: String) async throws {
+        guard let id = Int64(site.dropFirst("session:".count)), let session = try await store.sessions.session(id: id) else {
+            throw SessionError.notFound(Int64(site.dropFirst("session:".count)) ?? 0)
+        }
+        guard session.state == .open else { throw SessionError.notOpen(id, session.state) }
+        guard session.startsOn <= date, date <= session.endsOn else { throw SessionError.outsideDates(id, from: session.startsOn, to: session.endsOn) }
+        guard session.officers.contains(actor) else { throw SessionError.notAssigned(id) }
     }
 
     // MARK: Production batches
