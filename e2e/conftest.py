@@ -38,11 +38,15 @@ def server():
     folder = tempfile.mkdtemp(prefix="cancuoc-e2e-")
     db = os.path.join(folder, "e2e.sqlite")
     binary = _binary()
-    env = dict(os.environ, SWIFT_BACKTRACE="enable=no")
+    # The server signs cards itself (batches in the console): a PKI and its passphrase.
+    env = dict(os.environ, SWIFT_BACKTRACE="enable=no", CANCUOC_PKI_PASSPHRASE="e2e passphrase for the test PKI")
+    pki = os.path.join(folder, "pki")
     subprocess.run([binary, "seed", "--province", "38", "--people", "3000", "--seed", "77", "--db", db],
                    check=True, env=env, stdout=subprocess.DEVNULL)
     users = {}
-    for username, role, unit in (("pc06", "province-officer", "38"), ("xa.moi", "commune-officer", "2025-01/14971")):
+    subprocess.run([binary, "pki", "init", "--pki", pki], check=True, env=env, stdout=subprocess.DEVNULL)
+    for username, role, unit in (("pc06", "province-officer", "38"), ("xa.moi", "commune-officer", "2025-01/14971"),
+                                 ("duyet", "approver", "38")):
         password_file = os.path.join(folder, username + ".pw")
         with open(password_file, "w") as f:
             f.write("mat-khau-dau-tien-1\n")
@@ -53,7 +57,8 @@ def server():
     token = subprocess.run([binary, "token", "issue", "--db", db, "--username", "pc06", "--days", "1"],
                            check=True, env=env, capture_output=True, text=True).stdout.strip()
     port = _free_port()
-    process = subprocess.Popen([binary, "serve", "--db", db, "--host", "127.0.0.1", "--port", str(port)],
+    process = subprocess.Popen([binary, "serve", "--db", db, "--host", "127.0.0.1", "--port", str(port), "--pki", pki,
+                                "--batches", os.path.join(folder, "batches")],
                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 30
@@ -67,7 +72,7 @@ def server():
             process.kill()
             raise RuntimeError("the server did not start")
         time.sleep(0.2)
-    yield {"url": base, "db": db, "users": users, "api": {"Authorization": "Bearer " + token}, "binary": binary}
+    yield {"url": base, "db": db, "users": users, "api": {"Authorization": "Bearer " + token}, "binary": binary, "folder": folder}
     process.terminate()
     process.wait(timeout=10)
     shutil.rmtree(folder, ignore_errors=True)

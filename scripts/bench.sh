@@ -106,6 +106,10 @@ read -r _ _ v_s v_rate < <(grep '^verify' "$WORK/cards.out")
 rows+=("| personalise $cards whole cards in memory on every core (card data, MRZ, QR payload, PNG and SVG, DG1, DG2 with a 16 KB portrait, DG13, EF.COM, EF.SOD signed with ECDSA P-256) | $p_rate cards/s ($p_s s) | ≥ 2,000 cards/s | $(ratio "$p_rate" 2000) of the target |")
 rows+=("| verify the same $cards cards (passive authentication: EF.SOD parsed, every hash, the signature, the DS chain once per signer, DS validity) | $v_rate cards/s ($v_s s) | ≥ 5,000 cards/s | $(ratio "$v_rate" 5000) of the target |")
 
+echo "applications..." >&2
+mapfile -t application_rows < <(DB="$WORK/province.sqlite" DURATION="$DURATION" scripts/bench-applications.sh)
+rows+=("${application_rows[@]}")
+
 echo "PostgreSQL..." >&2
 mapfile -t postgres_rows < <(PEOPLE="$PEOPLE" DURATION="$DURATION" CONNECTIONS="$CONNECTIONS" scripts/bench-postgres.sh)
 rows+=("${postgres_rows[@]}")

@@ -139,14 +139,17 @@ struct PostgresApplicationStore: ApplicationStore {
 
     func counts(_ query: ApplicationQuery) async throws -> [ApplicationState: Int] {
         guard !query.isEmptyArea else { return [:] }
-        let (condition, binds) = Self.filter(query, states: query.effectiveStates)
-        let pairs = try await database.read { connection in
-            try await connection.all(PostgresQuery(unsafeSQL: "SELECT state, count(*) FROM applications WHERE \(condition) GROUP BY state", binds: binds),
-                                     logger: logger) { try $0.decode((String, Int64).self) }
+        return try await database.read { connection in
+            var counts: [ApplicationState: Int] = [:]
+            for state in query.effectiveStates {
+                let (condition, binds) = Self.filter(query, states: [state])
+                let count = try await connection.scalar(PostgresQuery(unsafeSQL: """
+                    SELECT count(*) FROM (SELECT 1 FROM applications WHERE \(condition) LIMIT \(ApplicationQuery.countCap + 1)) AS capped
+                    """, binds: binds), as: Int64.self, logger: logger) ?? 0
+                if count > 0 { counts[state] = Int(count) }
+            }
+            return counts
         }
-        var counts: [ApplicationState: Int] = [:]
-        for (state, count) in pairs { if let state = ApplicationState(rawValue: state) { counts[state] = Int(count) } }
-        return counts
     }
 
     static let biometricColumns = "application_id, province_code, kind, format, width, height, byte_count, sealed, captured_at, captured_by"
@@ -160,23 +163,27 @@ struct PostgresApplicationStore: ApplicationStore {
                                capturedAt: Date(microseconds: try c[8].decode(Int64.self)), capturedBy: try c[9].decode(String.self))
     }
 
-    func saveBiometric(_ b: StoredBiometric) async throws {
+    func saveBiometrics(_ list: [StoredBiometric]) async throws {
+        guard let applicationID = list.first?.applicationID else { return }
+        guard list.allSatisfy({ $0.applicationID == applicationID }) else { throw ApplicationError.badBiometric("biometrics of one application at a time") }
         try await database.write { connection in
             // The row lock keeps a concurrent move from passing between the check and the write.
-            guard let state = try await connection.scalar("SELECT state FROM applications WHERE id = \(b.applicationID) FOR UPDATE", as: String.self, logger: logger) else {
-                throw ApplicationError.notFound(b.applicationID)
+            guard let state = try await connection.scalar("SELECT state FROM applications WHERE id = \(applicationID) FOR UPDATE", as: String.self, logger: logger) else {
+                throw ApplicationError.notFound(applicationID)
             }
             guard state == ApplicationState.received.rawValue else {
                 throw ApplicationError.stateChanged(expected: .received, actual: ApplicationState(rawValue: state) ?? .received)
             }
-            try await connection.query("""
-                INSERT INTO application_biometrics (\(unescaped: Self.biometricColumns))
-                VALUES (\(b.applicationID), \(b.provinceCode), \(b.kind.rawValue), \(b.format), \(b.width), \(b.height), \(b.byteCount), \(b.sealed),
-                        \(AuditChain.microseconds(b.capturedAt)), \(b.capturedBy))
-                ON CONFLICT (province_code, application_id, kind) DO UPDATE SET format = EXCLUDED.format, width = EXCLUDED.width,
-                    height = EXCLUDED.height, byte_count = EXCLUDED.byte_count, sealed = EXCLUDED.sealed, captured_at = EXCLUDED.captured_at,
-                    captured_by = EXCLUDED.captured_by
-                """, logger: logger)
+            for b in list {
+                try await connection.query("""
+                    INSERT INTO application_biometrics (\(unescaped: Self.biometricColumns))
+                    VALUES (\(b.applicationID), \(b.provinceCode), \(b.kind.rawValue), \(b.format), \(b.width), \(b.height), \(b.byteCount), \(b.sealed),
+                            \(AuditChain.microseconds(b.capturedAt)), \(b.capturedBy))
+                    ON CONFLICT (province_code, application_id, kind) DO UPDATE SET format = EXCLUDED.format, width = EXCLUDED.width,
+                        height = EXCLUDED.height, byte_count = EXCLUDED.byte_count, sealed = EXCLUDED.sealed, captured_at = EXCLUDED.captured_at,
+                        captured_by = EXCLUDED.captured_by
+                    """, logger: logger)
+            }
         }
     }
 
@@ -184,6 +191,14 @@ struct PostgresApplicationStore: ApplicationStore {
         try await database.read { connection in
             try await connection.all("SELECT \(unescaped: Self.biometricColumns) FROM application_biometrics WHERE application_id = \(applicationID) ORDER BY kind",
                                      logger: logger) { try Self.biometric($0) }.compactMap { $0 }
+        }
+    }
+
+    func biometric(applicationID: Int64, kind: BiometricKind) async throws -> StoredBiometric? {
+        try await database.read { connection in
+            try await connection.all("""
+                SELECT \(unescaped: Self.biometricColumns) FROM application_biometrics WHERE application_id = \(applicationID) AND kind = \(kind.rawValue)
+                """, logger: logger) { try Self.biometric($0) }.compactMap { $0 }.first
         }
     }
 

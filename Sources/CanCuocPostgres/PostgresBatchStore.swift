@@ -110,6 +110,25 @@ struct PostgresBatchStore: BatchStore {
         }
     }
 
+    func exportPage(batchID: Int64, after: Int64, limit: Int) async throws -> [(applicationID: Int64, receiptCode: String, card: StoredCard)] {
+        let columns = PostgresCardStore.columns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+        return try await database.read { connection in
+            var binds = PostgresBindings()
+            binds.append(batchID)
+            binds.append(after)
+            binds.append(limit)
+            return try await connection.all(PostgresQuery(unsafeSQL: """
+                SELECT \(columns), i.application_id, a.receipt_code FROM batch_items i
+                JOIN cards c ON c.id = i.card_id JOIN applications a ON a.id = i.application_id
+                WHERE i.batch_id = $1 AND i.state = 'done' AND i.application_id > $2 ORDER BY i.application_id LIMIT $3
+                """, binds: binds), logger: logger) { row in
+                let card = try PostgresCardStore.card(row)
+                let c = Array(row)
+                return (try c[20].decode(Int64.self), try c[21].decode(String.self), card)
+            }
+        }
+    }
+
     func fail(batchID: Int64, applicationID: Int64, problem: String) async throws {
         try await database.write { connection in
             try await connection.query("""

@@ -126,11 +126,13 @@ struct SQLiteApplicationStore: ApplicationStore {
 
     func counts(_ query: ApplicationQuery) async throws -> [ApplicationState: Int] {
         guard !query.isEmptyArea else { return [:] }
-        let (condition, arguments) = Self.filter(query, states: query.effectiveStates)
         return try await writer.read { db in
             var counts: [ApplicationState: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) FROM applications WHERE \(condition) GROUP BY state", arguments: arguments) {
-                if let state = ApplicationState(rawValue: row[0]) { counts[state] = row[1] }
+            for state in query.effectiveStates {
+                let (condition, arguments) = Self.filter(query, states: [state])
+                let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT 1 FROM applications WHERE \(condition) LIMIT \(ApplicationQuery.countCap + 1))",
+                                             arguments: arguments) ?? 0
+                if count > 0 { counts[state] = count }
             }
             return counts
         }
@@ -144,17 +146,21 @@ struct SQLiteApplicationStore: ApplicationStore {
                                byteCount: row[6], sealed: row[7], capturedAt: Date(microseconds: row[8]), capturedBy: row[9])
     }
 
-    func saveBiometric(_ b: StoredBiometric) async throws {
+    func saveBiometrics(_ list: [StoredBiometric]) async throws {
+        guard let applicationID = list.first?.applicationID else { return }
+        guard list.allSatisfy({ $0.applicationID == applicationID }) else { throw ApplicationError.badBiometric("biometrics of one application at a time") }
         try await writer.write { db in
-            guard let state = try String.fetchOne(db, sql: "SELECT state FROM applications WHERE id = ?", arguments: [b.applicationID]) else {
-                throw ApplicationError.notFound(b.applicationID)
+            guard let state = try String.fetchOne(db, sql: "SELECT state FROM applications WHERE id = ?", arguments: [applicationID]) else {
+                throw ApplicationError.notFound(applicationID)
             }
             guard state == ApplicationState.received.rawValue else {
                 throw ApplicationError.stateChanged(expected: .received, actual: ApplicationState(rawValue: state) ?? .received)
             }
-            try db.execute(sql: "INSERT OR REPLACE INTO application_biometrics (\(Self.biometricColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                           arguments: [b.applicationID, b.provinceCode, b.kind.rawValue, b.format, b.width, b.height, b.byteCount, b.sealed,
-                                       AuditChain.microseconds(b.capturedAt), b.capturedBy])
+            let insert = try db.makeStatement(sql: "INSERT OR REPLACE INTO application_biometrics (\(Self.biometricColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            for b in list {
+                try insert.execute(arguments: [b.applicationID, b.provinceCode, b.kind.rawValue, b.format, b.width, b.height, b.byteCount, b.sealed,
+                                               AuditChain.microseconds(b.capturedAt), b.capturedBy])
+            }
         }
     }
 
@@ -162,6 +168,13 @@ struct SQLiteApplicationStore: ApplicationStore {
         try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT \(Self.biometricColumns) FROM application_biometrics WHERE application_id = ? ORDER BY kind",
                              arguments: [applicationID]).compactMap(Self.biometric)
+        }
+    }
+
+    func biometric(applicationID: Int64, kind: BiometricKind) async throws -> StoredBiometric? {
+        try await writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.biometricColumns) FROM application_biometrics WHERE application_id = ? AND kind = ?",
+                             arguments: [applicationID, kind.rawValue]).flatMap(Self.biometric)
         }
     }
 

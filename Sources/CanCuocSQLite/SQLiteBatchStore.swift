@@ -86,6 +86,19 @@ struct SQLiteBatchStore: BatchStore {
         }
     }
 
+    func exportPage(batchID: Int64, after: Int64, limit: Int) async throws -> [(applicationID: Int64, receiptCode: String, card: StoredCard)] {
+        let columns = SQLiteCardStore.columns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+        return try await writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT \(columns), i.application_id, a.receipt_code FROM batch_items i
+                JOIN cards c ON c.id = i.card_id JOIN applications a ON a.id = i.application_id
+                WHERE i.batch_id = ? AND i.state = 'done' AND i.application_id > ? ORDER BY i.application_id LIMIT ?
+                """, arguments: [batchID, after, limit]).map { row in
+                (row[20], row[21], try SQLiteCardStore.card(row))
+            }
+        }
+    }
+
     func fail(batchID: Int64, applicationID: Int64, problem: String) async throws {
         try await writer.write { db in
             try db.execute(sql: "UPDATE batch_items SET state = 'failed', problem = ? WHERE batch_id = ? AND application_id = ? AND state = 'pending'",

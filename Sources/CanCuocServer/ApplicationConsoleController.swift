@@ -53,7 +53,9 @@ struct ApplicationConsoleController {
         let model: [String: Any] = [
             "navApplications": true,
             "tabs": ApplicationState.allCases.filter { !$0.isFinal }.map { tab -> [String: Any] in
-                ["label": tab.vietnamese, "count": counts[tab] ?? 0, "link": "/applications?state=\(tab.rawValue)", "active": tab == state]
+                let count = counts[tab] ?? 0
+                return ["label": tab.vietnamese, "count": count > ApplicationQuery.countCap ? "\(ApplicationQuery.countCap)+" : "\(count)",
+                        "link": "/applications?state=\(tab.rawValue)", "active": tab == state]
             },
             "stateLabel": state.vietnamese, "state": state.rawValue, "overdueOnly": overdue,
             "overdueLink": "/applications?state=\(state.rawValue)&overdue=1", "allLink": "/applications?state=\(state.rawValue)",

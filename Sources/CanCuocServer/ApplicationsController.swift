@@ -52,13 +52,15 @@ struct ApplicationsController {
     struct Queue: Encodable {
         let items: [ApplicationJSON]
         let counts: [String: Int]
+        /// A count above this is shown as "cap+" (counting stops there).
+        let countsCappedAt: Int
         let overdueOn: String
         let page: Int
         let perPage: Int
         let hasMore: Bool
 
         enum CodingKeys: String, CodingKey {
-            case items, counts, overdueOn = "overdue_on", page, perPage = "per_page", hasMore = "has_more"
+            case items, counts, countsCappedAt = "counts_capped_at", overdueOn = "overdue_on", page, perPage = "per_page", hasMore = "has_more"
         }
     }
 
@@ -180,7 +182,8 @@ struct ApplicationsController {
                                request: request, context: context)
         return try JSONResponse.make(Queue(
             items: items.items.map { ApplicationJSON($0, today: today, history: false) },
-            counts: Dictionary(uniqueKeysWithValues: tabs.map { ($0.key.rawValue, $0.value) }), overdueOn: today.description,
+            counts: Dictionary(uniqueKeysWithValues: tabs.map { ($0.key.rawValue, $0.value) }), countsCappedAt: ApplicationQuery.countCap,
+            overdueOn: today.description,
             page: items.page, perPage: items.perPage, hasMore: items.hasMore))
     }
 

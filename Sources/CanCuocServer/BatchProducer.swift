@@ -107,33 +107,33 @@ public struct BatchProducer: Sendable {
         let staging = parent.appendingPathComponent(".batch-\(batchID).partial")
         try? manager.removeItem(at: staging)
         try manager.createDirectory(at: staging, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let items = try await store.batches.items(batchID: batchID)
+        let failures: [[String: Any]] = try await store.batches.items(batchID: batchID).filter { $0.state == .failed }.map {
+            ["application_id": $0.applicationID, "problem": $0.problem]
+        }
         var manifest = Data()
-        var failures: [[String: Any]] = []
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
-            for item in items {
-                guard item.state == .done, let cardID = item.cardID else {
-                    if item.state == .failed { failures.append(["application_id": item.applicationID, "problem": item.problem]) }
-                    continue
+            var after: Int64 = 0
+            while true {
+                let page = try await store.batches.exportPage(batchID: batchID, after: after, limit: 500)
+                guard let last = page.last else { break }
+                after = last.applicationID
+                for (applicationID, receiptCode, card) in page {
+                    let name = String(applicationID)
+                    let cardFolder = staging.appendingPathComponent(name)
+                    try manager.createDirectory(at: cardFolder, withIntermediateDirectories: false)
+                    for file in LDSFile.allCases {
+                        if let bytes = card.files[file.rawValue] { try FastFileWriter.write(bytes, to: cardFolder.appendingPathComponent(file.fileName).path) }
+                    }
+                    try FastFileWriter.write(Data(card.record.utf8), to: cardFolder.appendingPathComponent("card.json").path)
+                    let line = ManifestLine(
+                        applicationId: applicationID, receiptCode: receiptCode, cardId: card.id, cardNumber: card.pin,
+                        folder: name, issuedOn: card.issuedOn.description, expiresOn: card.expiresOn?.description,
+                        efSodSha256: card.files["EF.SOD"].map { Hex.string(SHA256.hash(data: $0), uppercase: true) } ?? "")
+                    manifest.append(try encoder.encode(line))
+                    manifest.append(0x0A)
                 }
-                guard let card = try await store.cards.card(id: cardID), let application = try await store.applications.application(id: item.applicationID) else {
-                    throw BatchError.notFound(batchID)
-                }
-                let name = String(item.applicationID)
-                let cardFolder = staging.appendingPathComponent(name)
-                try manager.createDirectory(at: cardFolder, withIntermediateDirectories: false)
-                for file in LDSFile.allCases {
-                    if let bytes = card.files[file.rawValue] { try bytes.write(to: cardFolder.appendingPathComponent(file.fileName)) }
-                }
-                try Data(card.record.utf8).write(to: cardFolder.appendingPathComponent("card.json"))
-                let line = ManifestLine(
-                    applicationId: item.applicationID, receiptCode: application.receiptCode, cardId: cardID, cardNumber: card.pin,
-                    folder: name, issuedOn: card.issuedOn.description, expiresOn: card.expiresOn?.description,
-                    efSodSha256: card.files["EF.SOD"].map { Hex.string(SHA256.hash(data: $0), uppercase: true) } ?? "")
-                manifest.append(try encoder.encode(line))
-                manifest.append(0x0A)
             }
             try manifest.write(to: staging.appendingPathComponent("manifest.jsonl"))
             let summary: [String: Any] = [

@@ -7,7 +7,7 @@ import Foundation
 struct ApplicationsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "applications", abstract: "Card applications: intake, show, move along the pipeline.",
-        subcommands: [ApplicationsCreate.self, ApplicationsShow.self, ApplicationsCapture.self, ApplicationsAdvance.self])
+        subcommands: [ApplicationsCreate.self, ApplicationsShow.self, ApplicationsCapture.self, ApplicationsAdvance.self, ApplicationsBenchPrepare.self])
 
     /// The JSON object scripts read (`id`, `receipt_code`, `state`, `due_date`, ...; `history` with `show`).
     static func json(_ a: ApplicationRecord, history: Bool) throws -> String {

@@ -65,12 +65,15 @@ struct BatchesRun: AsyncParsableCommand {
         let producer = BatchProducer(store: store, keys: keys, signer: signer)
         do {
             guard let batch = try await store.batches.batch(id: id) else { throw BatchError.notFound(id) }
+            var started = Date()
             if batch.state == .open {
                 let outcome = try await producer.personalise(batchID: id, actor: OperatorAudit.operatorName)
                 try await OperatorAudit(store: store, keys: keys).record("batch.personalise", target: "batch:\(id)", purpose: "\(outcome.personalised) cards, \(outcome.failed) failed")
-                printError("personalised \(outcome.personalised) cards, \(outcome.failed) failed")
+                printError("personalised \(outcome.personalised) cards, \(outcome.failed) failed, in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+                started = Date()
             }
             let folder = try await producer.export(batchID: id, to: URL(fileURLWithPath: out))
+            printError("exported to \(folder.path) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
             try await OperatorAudit(store: store, keys: keys).record("batch.export", target: "batch:\(id)", purpose: folder.path)
             try await BatchesCommand.show(store, id)
         } catch let error as BatchError {

@@ -32,6 +32,10 @@ public struct ApplicationQuery: Sendable, Hashable {
         states.isEmpty ? ApplicationState.allCases.filter { !$0.isFinal } : states
     }
 
+    /// Counts per state stop above this (the tab shows "10 000+"): an officer's queue needs no exact count beyond
+    /// it, and counting millions of rows would cost more than the page itself. Reports count exactly.
+    public static let countCap = 10_000
+
     /// An area restriction that admits nothing (an account whose jurisdiction is empty).
     public var isEmptyArea: Bool { communes?.isEmpty == true || provinceCodes?.isEmpty == true }
 }

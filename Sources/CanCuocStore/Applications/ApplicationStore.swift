@@ -147,14 +147,17 @@ public protocol ApplicationStore: Sendable {
     func application(receiptCode: String) async throws -> ApplicationRecord?
     /// A queue: applications in the given states and area, most overdue first, without their history.
     func queue(_ query: ApplicationQuery) async throws -> Page<ApplicationRecord>
-    /// How many applications of the area are in each state (the queue's tabs).
+    /// How many applications of the area are in each state (the queue's tabs), each count stopping at
+    /// `ApplicationQuery.countCap` + 1 so that a tab costs the same at two million applications as at two hundred.
     func counts(_ query: ApplicationQuery) async throws -> [ApplicationState: Int]
 
-    /// Stores (or replaces) one biometric of an application that is still at the desk (received); else
-    /// `ApplicationError.stateChanged`, nothing written.
-    func saveBiometric(_ biometric: StoredBiometric) async throws
+    /// Stores (or replaces) biometrics of one application that is still at the desk (received), in one
+    /// transaction; else `ApplicationError.stateChanged`, nothing written.
+    func saveBiometrics(_ biometrics: [StoredBiometric]) async throws
     /// The application's biometrics, sealed.
     func biometrics(applicationID: Int64) async throws -> [StoredBiometric]
+    /// One of them (the face, for personalisation) without reading the others.
+    func biometric(applicationID: Int64, kind: BiometricKind) async throws -> StoredBiometric?
     /// Every stored biometric of applications with an id above `after`, in id order, at most `limit`
     /// applications' worth (key rotation walks them page by page).
     func sealedBiometrics(afterApplication after: Int64, limit: Int) async throws -> [StoredBiometric]

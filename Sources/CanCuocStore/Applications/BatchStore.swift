@@ -113,6 +113,9 @@ public protocol BatchStore: Sendable {
     func complete(batchID: Int64, cards: [StoredCard], actor: String, at: Date, stageDue: LocalDate?) async throws
     /// Marks an item failed with the reason (no face, record no longer eligible ...); its application stays approved.
     func fail(batchID: Int64, applicationID: Int64, problem: String) async throws
+    /// The cards of the batch's done items with their applications' receipt codes, in application order, a page
+    /// after `after` (for the export).
+    func exportPage(batchID: Int64, after: Int64, limit: Int) async throws -> [(applicationID: Int64, receiptCode: String, card: StoredCard)]
     /// Moves the batch on; `exportedTo` with `.exported`.
     func setState(batchID: Int64, from: ProductionBatch.State, to: ProductionBatch.State, exportedTo: String?, at: Date) async throws
     /// Moves every application of the batch's done items from `from` to `to` (printed, dispatched), with

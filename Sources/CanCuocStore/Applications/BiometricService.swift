@@ -33,11 +33,21 @@ public struct BiometricService: Sendable {
     }
 
     public func capture(_ capture: Capture, applicationID: Int64, actor: String) async throws {
+        try await self.capture([capture], applicationID: applicationID, actor: actor)
+    }
+
+    /// Several images of one application (a capture station's whole set), stored in one transaction.
+    public func capture(_ captures: [Capture], applicationID: Int64, actor: String) async throws {
         let application = try await receivedApplication(applicationID)
-        let sealed = try keys.seal(Data(capture.bytes), context: StoredBiometric.context(applicationID: applicationID, kind: capture.kind))
-        try await store.applications.saveBiometric(StoredBiometric(
-            applicationID: applicationID, provinceCode: application.provinceCode, kind: capture.kind, format: capture.format, width: capture.width,
-            height: capture.height, byteCount: capture.bytes.count, sealed: sealed, capturedAt: clock(), capturedBy: actor))
+        let now = clock()
+        let sealed = try captures.map { capture in
+            StoredBiometric(
+                applicationID: applicationID, provinceCode: application.provinceCode, kind: capture.kind, format: capture.format, width: capture.width,
+                height: capture.height, byteCount: capture.bytes.count,
+                sealed: try keys.seal(Data(capture.bytes), context: StoredBiometric.context(applicationID: applicationID, kind: capture.kind)),
+                capturedAt: now, capturedBy: actor)
+        }
+        try await store.applications.saveBiometrics(sealed)
     }
 
     /// A finger or iris that cannot be captured (amputation, injury), with the reason.
@@ -47,14 +57,14 @@ public struct BiometricService: Sendable {
         guard !reason.isEmpty, reason.count <= 200 else { throw ApplicationError.badBiometric("give the reason (at most 200 characters) why the \(kind.rawValue) cannot be captured") }
         let application = try await receivedApplication(applicationID)
         let sealed = try keys.seal(Data(reason.utf8), context: StoredBiometric.context(applicationID: applicationID, kind: kind))
-        try await store.applications.saveBiometric(StoredBiometric(
+        try await store.applications.saveBiometrics([StoredBiometric(
             applicationID: applicationID, provinceCode: application.provinceCode, kind: kind, format: "unavailable", width: 0, height: 0,
-            byteCount: 0, sealed: sealed, capturedAt: clock(), capturedBy: actor))
+            byteCount: 0, sealed: sealed, capturedAt: clock(), capturedBy: actor)])
     }
 
     /// The face photo of an application, opened (for personalisation); nil when none was captured.
     public func face(applicationID: Int64) async throws -> [UInt8]? {
-        guard let face = try await store.applications.biometrics(applicationID: applicationID).first(where: { $0.kind == .face && !$0.isUnavailable }) else { return nil }
+        guard let face = try await store.applications.biometric(applicationID: applicationID, kind: .face), !face.isUnavailable else { return nil }
         return [UInt8](try keys.open(face.sealed, context: StoredBiometric.context(applicationID: applicationID, kind: .face)))
     }
 
