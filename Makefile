@@ -3,6 +3,8 @@ DB ?= ./data/cancuoc.sqlite
 DEMO_PEOPLE ?= 100000
 HOST ?= 127.0.0.1
 PORT ?= 8080
+# Demo only: the passphrase of the demo card PKI in ./data/pki (production keeps its own out of any file).
+DEMO_PKI_PASSPHRASE ?= CanCuoc-demo-pki-2026
 
 .PHONY: run test deps build test-swift test-ha test-e2e test-peer bench clean
 
@@ -12,8 +14,13 @@ run: build
 	  echo "Creating $(DB) with a synthetic Thanh Hóa of $(DEMO_PEOPLE) residents (DEMO_PEOPLE=3700000 for the whole province)"; \
 	  .build/release/cancuoc seed --province 38 --people $(DEMO_PEOPLE) --db "$(DB)"; \
 	fi
+	@if [ ! -d ./data/pki ]; then \
+	  echo "Creating the demo card PKI in ./data/pki (CSCA and Document Signer)"; \
+	  CANCUOC_PKI_PASSPHRASE="$(DEMO_PKI_PASSPHRASE)" .build/release/cancuoc pki init --pki ./data/pki; \
+	fi
 	@echo "Console: http://localhost:$(PORT)  (sign in with one of the demo accounts below)"
-	.build/release/cancuoc serve --db "$(DB)" --host $(HOST) --port $(PORT) --demo-accounts
+	CANCUOC_PKI_PASSPHRASE="$(DEMO_PKI_PASSPHRASE)" .build/release/cancuoc serve --db "$(DB)" --host $(HOST) --port $(PORT) --demo-accounts \
+	  --pki ./data/pki --batches ./data/batches
 
 ## Everything, from a fresh Debian machine with the Swift toolchain.
 test: deps test-swift test-ha test-e2e test-peer

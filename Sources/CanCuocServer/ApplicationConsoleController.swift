@@ -38,9 +38,12 @@ struct ApplicationConsoleController {
         let state = try parameters.get("state").map { try ApplicationsController.state($0, field: "state") } ?? Self.defaultState(for: identity.permissions)
         let overdue = parameters.get("overdue") == "1"
         let page = max(1, parameters.get("page").flatMap { Int($0) } ?? 1)
-        let query = ApplicationQuery(states: [state], overdueOn: overdue ? today : nil, page: page, perPage: 50)
+        var narrowed = ApplicationQuery(states: [state], overdueOn: overdue ? today : nil, page: page, perPage: 50)
+        let unit = (parameters.get("unit") ?? "").trimmed
+        try ApplicationsController.narrow(&narrowed, unit: unit, catalog: catalog, today: today)
+        let query = narrowed, tabQuery = ApplicationQuery(communes: narrowed.communes)
         async let listed = applications.queue(query)
-        async let counted = applications.counts(ApplicationQuery(states: ApplicationState.allCases.filter { !$0.isFinal }))
+        async let counted = applications.counts(tabQuery)
         let (items, counts) = try await (listed, counted)
         try await audit.record([("application.queue", "")] + items.items.map { ("application.listed", "application:\($0.id)") },
                                request: request, context: context)
@@ -49,16 +52,17 @@ struct ApplicationConsoleController {
             let resident = try await store.residents.resident(id: item.residentID)?.resident
             rows.append(ApplicationPageModel(application: item, resident: resident, catalog: catalog, today: today).dictionary)
         }
-        let overdueQuery = overdue ? "&overdue=1" : ""
+        let overdueQuery = (overdue ? "&overdue=1" : "") + (unit.isEmpty ? "" : "&unit=\(unit)")
         let model: [String: Any] = [
             "navApplications": true,
             "tabs": ApplicationState.allCases.filter { !$0.isFinal }.map { tab -> [String: Any] in
                 let count = counts[tab] ?? 0
                 return ["label": tab.vietnamese, "count": count > ApplicationQuery.countCap ? "\(ApplicationQuery.countCap)+" : "\(count)",
-                        "link": "/applications?state=\(tab.rawValue)", "active": tab == state]
+                        "link": "/applications?state=\(tab.rawValue)" + (unit.isEmpty ? "" : "&unit=\(unit)"), "active": tab == state]
             },
-            "stateLabel": state.vietnamese, "state": state.rawValue, "overdueOnly": overdue,
-            "overdueLink": "/applications?state=\(state.rawValue)&overdue=1", "allLink": "/applications?state=\(state.rawValue)",
+            "stateLabel": state.vietnamese, "state": state.rawValue, "overdueOnly": overdue, "unit": unit,
+            "overdueLink": "/applications?state=\(state.rawValue)&overdue=1" + (unit.isEmpty ? "" : "&unit=\(unit)"),
+            "allLink": "/applications?state=\(state.rawValue)" + (unit.isEmpty ? "" : "&unit=\(unit)"),
             "rows": rows, "hasRows": !rows.isEmpty,
             "bulk": state == .transferred && identity.permissions.contains(.approveApplications) && !rows.isEmpty,
             "previous": page > 1 ? "/applications?state=\(state.rawValue)\(overdueQuery)&page=\(page - 1)" : "",

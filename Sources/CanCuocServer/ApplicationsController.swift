@@ -174,9 +174,12 @@ struct ApplicationsController {
     /// `?state=received,transferred&overdue=true&site=...&page=&per_page=`; most overdue first.
     func queue(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let (applications, _) = try context.applications(store, anyOf: Self.readers)
-        let query = try Self.query(request.uri.queryParameters, today: today)
+        var narrowed = try Self.query(request.uri.queryParameters, today: today)
+        try Self.narrow(&narrowed, unit: request.uri.queryParameters.get("unit"), catalog: service.catalog, today: today)
+        let query = narrowed
+        let tabQuery = ApplicationQuery(communes: query.communes, site: query.site, overdueOn: query.overdueOn)
         async let page = applications.queue(query)
-        async let counts = applications.counts(ApplicationQuery(site: query.site, overdueOn: query.overdueOn))
+        async let counts = applications.counts(tabQuery)
         let (items, tabs) = try await (page, counts)
         try await audit.record([("application.queue", "")] + items.items.map { ("application.listed", "application:\($0.id)") },
                                request: request, context: context)
@@ -185,6 +188,17 @@ struct ApplicationsController {
             counts: Dictionary(uniqueKeysWithValues: tabs.map { ($0.key.rawValue, $0.value) }), countsCappedAt: ApplicationQuery.countCap,
             overdueOn: today.description,
             page: items.page, perPage: items.perPage, hasMore: items.hasMore))
+    }
+
+    /// `unit=CODE` narrows a queue to a district or commune (of the list in force today) within the caller's area.
+    static func narrow(_ query: inout ApplicationQuery, unit code: String?, catalog: AdminUnitCatalog, today: LocalDate) throws {
+        guard let code, !code.isEmpty else { return }
+        guard let unit = catalog.unit(code: code, on: today) else { throw APIError.badRequest("bad_unit", "unit \(code) does not exist") }
+        // The unit's communes in both lists (records written before the 2025 reform name the old communes).
+        switch try Jurisdiction(unit: unit.reference, catalog: catalog).scope {
+        case .provinces(let codes): query.provinceCodes = codes
+        case .communes(let communes): query.communes = communes.sorted { $0.description < $1.description }
+        }
     }
 
     static func query(_ parameters: Parameters, today: LocalDate) throws -> ApplicationQuery {

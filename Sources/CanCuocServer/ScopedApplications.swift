@@ -25,6 +25,8 @@ struct ScopedApplications: Sendable {
         switch jurisdiction.scope {
         case .provinces(let codes):
             restricted.provinceCodes = query.provinceCodes.map { $0.intersection(codes) } ?? codes
+            // A chosen district or commune of another province's list stays empty: its communes are kept only
+            // when the province keeps them (by the province code above).
         case .communes(let allowed):
             restricted.communes = query.communes.map { $0.filter(allowed.contains) } ?? allowed.sorted { $0.description < $1.description }
         }

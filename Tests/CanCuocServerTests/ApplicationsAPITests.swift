@@ -140,6 +140,13 @@ import Testing
             if let outsider = taken.first(where: { $0.0.permanentResidence!.unit != commune }) {
                 #expect(try await Self.send(officer, .get, "/api/v1/applications/\(Self.id(outsider.1))").status == .notFound)
             }
+            // The province officer narrows the queue to that commune (its code in the list in force today).
+            let today = LocalDate(Date())
+            let code = AdminEdition.inForce(on: today) == commune.edition ? commune.code
+                : try #require(AdminUnitCatalog.shared.reformTargets[commune.code]?.first?.newCode)
+            let narrowed = try await Self.send(pc06, .get, "/api/v1/applications?state=approved,received&unit=\(code)")
+            #expect(Set((narrowed.json["items"] as? [[String: Any]] ?? []).map { ($0["id"] as? NSNumber)?.int64Value ?? 0 }) == Set(expected))
+            #expect(try await Self.send(pc06, .get, "/api/v1/applications?unit=99999").code == "bad_unit")
             #expect(try await Self.send(pc06, .get, "/api/v1/applications?state=nonsense").code == "bad_state")
             #expect(try await Self.send(pc06, .get, "/api/v1/applications?overdue=true").json["items"] as? [Any] != nil)
         }
