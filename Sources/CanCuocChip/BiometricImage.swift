@@ -16,12 +16,12 @@ public struct BiometricImage: Sendable, Hashable {
 
     public static func maximumBytes(for kind: BiometricKind) -> Int { kind == .signature ? 200 * 1024 : 500 * 1024 }
 
-    public static func minimumSize(for kind: BiometricKind) -> (width: Int, height: Int) {
+    public static func minimumSize(for kind: BiometricKind) -> PixelSize {
         switch kind {
-        case .face: (240, 320)
-        case .signature: (100, 40)
-        case .irisRight, .irisLeft: (320, 240)
-        default: (200, 200)
+        case .face: PixelSize(width: 240, height: 320)
+        case .signature: PixelSize(width: 100, height: 40)
+        case .irisRight, .irisLeft: PixelSize(width: 320, height: 240)
+        default: PixelSize(width: 200, height: 200)
         }
     }
 
@@ -56,6 +56,11 @@ public struct BiometricImage: Sendable, Hashable {
     }
 }
 
+public struct PixelSize: Hashable, Sendable {
+    public let width: Int
+    public let height: Int
+}
+
 /// The size in a PNG's IHDR chunk. Hand-written: eight signature bytes and two big-endian numbers; the stack
 /// has no image library and nothing else of the PNG is needed.
 struct PNGSize {
@@ -77,7 +82,7 @@ public enum BiometricImageError: Error, Equatable, Sendable, CustomStringConvert
     case tooLarge(BiometricKind, bytes: Int, limit: Int)
     case wrongFormat(BiometricKind, expected: String)
     case unreadable(BiometricKind, String)
-    case wrongSize(BiometricKind, width: Int, height: Int, minimum: (width: Int, height: Int))
+    case wrongSize(BiometricKind, width: Int, height: Int, minimum: PixelSize)
     case notPortrait(width: Int, height: Int)
 
     public var description: String {
@@ -91,6 +96,4 @@ public enum BiometricImageError: Error, Equatable, Sendable, CustomStringConvert
         case let .notPortrait(width, height): "the face photo is \(width) × \(height) pixels: it must be upright (portrait), not wider than high"
         }
     }
-
-    public static func == (lhs: BiometricImageError, rhs: BiometricImageError) -> Bool { lhs.description == rhs.description }
 }

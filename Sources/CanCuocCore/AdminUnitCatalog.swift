@@ -128,6 +128,11 @@ public final class AdminUnitCatalog: Sendable {
         return chain.isEmpty ? nil : chain.map(\.name).joined(separator: ", ")
     }
 
+    /// The full path of a unit named by its code in the list in force on `date` (a desk's site, say).
+    public func fullPath(code: String, on date: LocalDate) -> String? {
+        fullPath(of: UnitRef(edition: .inForce(on: date), code: code))
+    }
+
     /// Is `ref` the same unit as `ancestor` or below it?
     public func isWithin(_ ref: UnitRef, _ ancestor: UnitRef) -> Bool {
         ancestry(of: ref).contains { $0.reference == ancestor }

@@ -15,7 +15,7 @@ struct PostgresApplicationStore: ApplicationStore {
         let events = try await connection.all("SELECT seq, from_state, to_state, actor, at, note FROM application_events WHERE application_id = \(id) ORDER BY seq",
                                               logger: logger) { row in
             let (seq, from, to, actor, at, note) = try row.decode((Int, String?, String, String, Int64, String).self)
-            return ApplicationEvent(sequence: seq, from: from.flatMap(ApplicationState.init), to: ApplicationState(rawValue: to) ?? .received,
+            return ApplicationEvent(sequence: seq, from: from.flatMap(ApplicationState.init), to: try .stored(to, column: "application_events.to_state"),
                                     actor: actor, at: Date(microseconds: at), note: note)
         }
         return try await connection.all(PostgresQuery(unsafeSQL: "SELECT \(columns) FROM applications WHERE id = $1", binds: .single(id)), logger: logger) {

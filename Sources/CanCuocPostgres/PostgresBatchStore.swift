@@ -20,7 +20,7 @@ struct PostgresBatchStore: BatchStore {
         let c = Array(row)
         return ProductionBatch(
             id: try c[0].decode(Int64.self), provinceCode: try c[1].decode(String.self),
-            state: ProductionBatch.State(rawValue: try c[2].decode(String.self)) ?? .open, createdAt: Date(microseconds: try c[3].decode(Int64.self)),
+            state: try .stored(try c[2].decode(String.self), column: "batches.state"), createdAt: Date(microseconds: try c[3].decode(Int64.self)),
             createdBy: try c[4].decode(String.self), exportedTo: try c[5].decode(String?.self), updatedAt: Date(microseconds: try c[6].decode(Int64.self)),
             pending: Int(try c[7].decode(Int64.self)), done: Int(try c[8].decode(Int64.self)), failed: Int(try c[9].decode(Int64.self)))
     }
@@ -31,30 +31,37 @@ struct PostgresBatchStore: BatchStore {
 
     func create(provinceCodes: Set<String>, limit: Int, actor: String, at: Date) async throws -> ProductionBatch {
         guard (1...20_000).contains(limit) else { throw BatchError.badSize(limit) }
-        let provinces = provinceCodes.sorted()
-        let time = AuditChain.microseconds(at)
-        do {
-            return try await database.write { connection in
-                let chosen = try await connection.all("""
-                    SELECT a.id, a.province_code FROM applications a
-                    WHERE a.state = 'approved' AND a.province_code = ANY(\(provinces))
-                    AND NOT EXISTS (SELECT 1 FROM batch_items i WHERE i.application_id = a.id AND i.state <> 'failed')
-                    ORDER BY a.stage_due, a.id LIMIT \(limit)
-                    FOR UPDATE OF a SKIP LOCKED
-                    """, logger: logger) { try $0.decode((Int64, String).self) }
-                guard let first = chosen.first else { throw BatchError.nothingToProduce }
-                let id = try await connection.scalar("""
-                    INSERT INTO batches (province_code, state, created_at, created_by, updated_at) VALUES (\(first.1), 'open', \(time), \(actor), \(time)) RETURNING id
-                    """, as: Int64.self, logger: logger) ?? 0
-                try await connection.query("""
-                    INSERT INTO batch_items (province_code, batch_id, application_id, state)
-                    SELECT p, \(id), a, 'pending' FROM unnest(\(chosen.map(\.0))::bigint[], \(chosen.map(\.1))::text[]) AS t(a, p)
-                    """, logger: logger)
-                return try await Self.read(connection, id: id, logger: logger)!
+        // Another server grouping some of the same applications at the same moment breaks the unique index: try
+        // again with the rest, a few times.
+        for _ in 1..<5 {
+            do {
+                return try await insertBatch(provinces: provinceCodes.sorted(), limit: limit, actor: actor, at: at)
+            } catch where PostgresFailure.sqlState(error) == "23505" {
+                continue
             }
-        } catch where PostgresFailure.sqlState(error) == "23505" {
-            // Another server grouped some of the same applications at the same moment: try again with the rest.
-            return try await create(provinceCodes: provinceCodes, limit: limit, actor: actor, at: at)
+        }
+        return try await insertBatch(provinces: provinceCodes.sorted(), limit: limit, actor: actor, at: at)
+    }
+
+    func insertBatch(provinces: [String], limit: Int, actor: String, at: Date) async throws -> ProductionBatch {
+        let time = AuditChain.microseconds(at)
+        return try await database.write { connection in
+            let chosen = try await connection.all("""
+                SELECT a.id, a.province_code FROM applications a
+                WHERE a.state = 'approved' AND a.province_code = ANY(\(provinces))
+                AND NOT EXISTS (SELECT 1 FROM batch_items i WHERE i.application_id = a.id AND i.state <> 'failed')
+                ORDER BY a.stage_due, a.id LIMIT \(limit)
+                FOR UPDATE OF a SKIP LOCKED
+                """, logger: logger) { try $0.decode((Int64, String).self) }
+            guard let first = chosen.first else { throw BatchError.nothingToProduce }
+            let id = try await connection.scalar("""
+                INSERT INTO batches (province_code, state, created_at, created_by, updated_at) VALUES (\(first.1), 'open', \(time), \(actor), \(time)) RETURNING id
+                """, as: Int64.self, logger: logger) ?? 0
+            try await connection.query("""
+                INSERT INTO batch_items (province_code, batch_id, application_id, state)
+                SELECT p, \(id), a, 'pending' FROM unnest(\(chosen.map(\.0))::bigint[], \(chosen.map(\.1))::text[]) AS t(a, p)
+                """, logger: logger)
+            return try await Self.read(connection, id: id, logger: logger)!
         }
     }
 
@@ -77,7 +84,7 @@ struct PostgresBatchStore: BatchStore {
             try await connection.all("SELECT batch_id, application_id, state, card_id, problem FROM batch_items WHERE batch_id = \(batchID) ORDER BY application_id",
                                      logger: logger) { row in
                 let (batch, application, state, card, problem) = try row.decode((Int64, Int64, String, Int64?, String).self)
-                return BatchItem(batchID: batch, applicationID: application, state: BatchItem.State(rawValue: state) ?? .pending, cardID: card, problem: problem)
+                return BatchItem(batchID: batch, applicationID: application, state: try .stored(state, column: "batch_items.state"), cardID: card, problem: problem)
             }
         }
     }

@@ -22,7 +22,7 @@ struct PostgresCardStore: CardStore {
             expiresOn: try c[5].decode(String?.self).map { try LocalDate(iso: $0) }, law: try c[6].decode(String.self),
             signerSerial: try c[7].decode(String.self), createdAt: Date(microseconds: try c[8].decode(Int64.self)),
             record: try c[9].decode(String.self), files: files, sealedFace: try c[15].decode(Data?.self),
-            status: CardStatus(rawValue: try c[16].decode(String.self)) ?? .valid, applicationID: try c[17].decode(Int64?.self),
+            status: try .stored(try c[16].decode(String.self), column: "cards.status"), applicationID: try c[17].decode(Int64?.self),
             statusNote: try c[18].decode(String.self), statusChangedAt: try c[19].decode(Int64?.self).map(Date.init(microseconds:)))
     }
 

@@ -14,12 +14,12 @@ struct PostgresSessionStore: SessionStore {
         let c = Array(row)
         return MobileSession(
             id: try c[0].decode(Int64.self), provinceCode: try c[1].decode(String.self),
-            place: MobileSession.Place(rawValue: try c[2].decode(String.self)) ?? .communeHall, placeName: try c[3].decode(String.self),
-            commune: UnitRef(text: try c[4].decode(String.self)) ?? UnitRef(edition: .twoLevel, code: "0"),
+            place: try .stored(try c[2].decode(String.self), column: "mobile_sessions.place"), placeName: try c[3].decode(String.self),
+            commune: try .stored(try c[4].decode(String.self), column: "mobile_sessions.commune"),
             startsOn: try LocalDate(iso: try c[5].decode(String.self)), endsOn: try LocalDate(iso: try c[6].decode(String.self)),
             shifts: try c[7].decode(Int.self), machines: try c[8].decode(Int.self),
             officers: try c[9].decode(String.self).split(separator: ",").map(String.init),
-            state: MobileSession.State(rawValue: try c[10].decode(String.self)) ?? .planned, createdBy: try c[11].decode(String.self),
+            state: try .stored(try c[10].decode(String.self), column: "mobile_sessions.state"), createdBy: try c[11].decode(String.self),
             createdAt: Date(microseconds: try c[12].decode(Int64.self)), updatedAt: Date(microseconds: try c[13].decode(Int64.self)))
     }
 

@@ -26,7 +26,7 @@ struct SQLiteApplicationStore: ApplicationStore {
         guard let row = try Row.fetchOne(db, sql: "SELECT \(columns) FROM applications WHERE id = ?", arguments: [id]) else { return nil }
         let events = try Row.fetchAll(db, sql: "SELECT seq, from_state, to_state, actor, at, note FROM application_events WHERE application_id = ? ORDER BY seq",
                                       arguments: [id]).map { row in
-            ApplicationEvent(sequence: row[0], from: (row[1] as String?).flatMap(ApplicationState.init), to: ApplicationState(rawValue: row[2]) ?? .received,
+            ApplicationEvent(sequence: row[0], from: (row[1] as String?).flatMap(ApplicationState.init), to: try .stored(row[2], column: "application_events.to_state"),
                              actor: row[3], at: Date(microseconds: row[4]), note: row[5])
         }
         return try application(row, events: events)

@@ -15,8 +15,8 @@ struct SQLiteBatchStore: BatchStore {
         FROM batches b
         """
 
-    static func batch(_ row: Row) -> ProductionBatch {
-        ProductionBatch(id: row[0], provinceCode: row[1], state: ProductionBatch.State(rawValue: row[2]) ?? .open, createdAt: Date(microseconds: row[3]),
+    static func batch(_ row: Row) throws -> ProductionBatch {
+        ProductionBatch(id: row[0], provinceCode: row[1], state: try .stored(row[2], column: "batches.state"), createdAt: Date(microseconds: row[3]),
                         createdBy: row[4], exportedTo: row[5], updatedAt: Date(microseconds: row[6]), pending: row[7], done: row[8], failed: row[9])
     }
 
@@ -59,7 +59,7 @@ struct SQLiteBatchStore: BatchStore {
         try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT batch_id, application_id, state, card_id, problem FROM batch_items WHERE batch_id = ? ORDER BY application_id",
                              arguments: [batchID]).map {
-                BatchItem(batchID: $0[0], applicationID: $0[1], state: BatchItem.State(rawValue: $0[2]) ?? .pending, cardID: $0[3], problem: $0[4])
+                BatchItem(batchID: $0[0], applicationID: $0[1], state: try .stored($0[2], column: "batch_items.state"), cardID: $0[3], problem: $0[4])
             }
         }
     }

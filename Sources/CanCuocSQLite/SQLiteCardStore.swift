@@ -18,7 +18,7 @@ struct SQLiteCardStore: CardStore {
         return StoredCard(id: row[0], provinceCode: row[1], residentID: row[2], pin: row[3], issuedOn: try LocalDate(iso: issued),
                           expiresOn: try expires.map { try LocalDate(iso: $0) }, law: row[6], signerSerial: row[7],
                           createdAt: Date(microseconds: row[8]), record: row[9], files: files, sealedFace: row[15],
-                          status: CardStatus(rawValue: row[16]) ?? .valid, applicationID: row[17], statusNote: row[18],
+                          status: try .stored(row[16], column: "cards.status"), applicationID: row[17], statusNote: row[18],
                           statusChangedAt: (row[19] as Int64?).map(Date.init(microseconds:)))
     }
 

@@ -12,10 +12,10 @@ struct SQLiteSessionStore: SessionStore {
     static func session(_ row: Row) throws -> MobileSession {
         let officers: String = row[9]
         return MobileSession(
-            id: row[0], provinceCode: row[1], place: MobileSession.Place(rawValue: row[2]) ?? .communeHall, placeName: row[3],
-            commune: UnitRef(text: row[4]) ?? UnitRef(edition: .twoLevel, code: "0"), startsOn: try LocalDate(iso: row[5]), endsOn: try LocalDate(iso: row[6]),
+            id: row[0], provinceCode: row[1], place: try .stored(row[2], column: "mobile_sessions.place"), placeName: row[3],
+            commune: try .stored(row[4], column: "mobile_sessions.commune"), startsOn: try LocalDate(iso: row[5]), endsOn: try LocalDate(iso: row[6]),
             shifts: row[7], machines: row[8], officers: officers.split(separator: ",").map(String.init),
-            state: MobileSession.State(rawValue: row[10]) ?? .planned, createdBy: row[11], createdAt: Date(microseconds: row[12]), updatedAt: Date(microseconds: row[13]))
+            state: try .stored(row[10], column: "mobile_sessions.state"), createdBy: row[11], createdAt: Date(microseconds: row[12]), updatedAt: Date(microseconds: row[13]))
     }
 
     func create(_ s: MobileSession) async throws -> MobileSession {

@@ -41,32 +41,30 @@ struct ApplicationConsoleController {
         var narrowed = ApplicationQuery(states: [state], overdueOn: overdue ? today : nil, page: page, perPage: 50)
         let unit = (parameters.get("unit") ?? "").trimmed
         try ApplicationsController.narrow(&narrowed, unit: unit, catalog: catalog, today: today)
-        let query = narrowed, tabQuery = ApplicationQuery(communes: narrowed.communes)
-        async let listed = applications.queue(query)
-        async let counted = applications.counts(tabQuery)
-        let (items, counts) = try await (listed, counted)
-        try await audit.record([("application.queue", "")] + items.items.map { ("application.listed", "application:\($0.id)") },
-                               request: request, context: context)
+        let (items, counts) = try await applications.queue(narrowed)
+        try await audit.recordQueue(listing: items.items, request: request, context: context)
         var rows: [[String: Any]] = []
         for item in items.items {
             let resident = try await store.residents.resident(id: item.residentID)?.resident
             rows.append(ApplicationPageModel(application: item, resident: resident, catalog: catalog, today: today).dictionary)
         }
-        let overdueQuery = (overdue ? "&overdue=1" : "") + (unit.isEmpty ? "" : "&unit=\(unit)")
+        // The queue's address with the unit kept.
+        func link(_ state: ApplicationState, overdue: Bool = false, page: Int = 1) -> String {
+            "/applications?state=\(state.rawValue)" + (overdue ? "&overdue=1" : "") + (unit.isEmpty ? "" : "&unit=\(unit)") + (page > 1 ? "&page=\(page)" : "")
+        }
         let model: [String: Any] = [
             "navApplications": true,
             "tabs": ApplicationState.allCases.filter { !$0.isFinal }.map { tab -> [String: Any] in
                 let count = counts[tab] ?? 0
                 return ["label": tab.vietnamese, "count": count > ApplicationQuery.countCap ? "\(ApplicationQuery.countCap)+" : "\(count)",
-                        "link": "/applications?state=\(tab.rawValue)" + (unit.isEmpty ? "" : "&unit=\(unit)"), "active": tab == state]
+                        "link": link(tab), "active": tab == state]
             },
             "stateLabel": state.vietnamese, "state": state.rawValue, "overdueOnly": overdue, "unit": unit,
-            "overdueLink": "/applications?state=\(state.rawValue)&overdue=1" + (unit.isEmpty ? "" : "&unit=\(unit)"),
-            "allLink": "/applications?state=\(state.rawValue)" + (unit.isEmpty ? "" : "&unit=\(unit)"),
+            "overdueLink": link(state, overdue: true), "allLink": link(state),
             "rows": rows, "hasRows": !rows.isEmpty,
             "bulk": state == .transferred && identity.permissions.contains(.approveApplications) && !rows.isEmpty,
-            "previous": page > 1 ? "/applications?state=\(state.rawValue)\(overdueQuery)&page=\(page - 1)" : "",
-            "next": items.hasMore ? "/applications?state=\(state.rawValue)\(overdueQuery)&page=\(page + 1)" : "",
+            "previous": page > 1 ? link(state, overdue: overdue, page: page - 1) : "",
+            "next": items.hasMore ? link(state, overdue: overdue, page: page + 1) : "",
             "approved": parameters.get("approved") ?? "", "failed": parameters.get("failed") ?? "",
         ]
         return pages.render("applications", model, context: context)
@@ -78,20 +76,10 @@ struct ApplicationConsoleController {
         let form = try await FormFields.of(request, context: context)
         let ids = Set(form.all("id").compactMap { Int64($0) }).sorted()
         guard !ids.isEmpty, ids.count <= 500 else { throw APIError.badRequest("bad_ids", "chọn từ 1 đến 500 hồ sơ") }
-        var approved: [Int64] = [], failed = 0
-        for id in ids {
-            guard try await applications.application(id: id) != nil else { failed += 1; continue }
-            do {
-                _ = try await service.advance(id: id, to: .approved, actor: identity.account.username, note: (form["note"] ?? "").trimmed,
-                                              expected: .transferred, allowed: identity.permissions.pipelineActors)
-                approved.append(id)
-            } catch is ApplicationError {
-                failed += 1
-            }
-        }
-        try await audit.record([("application.approve-bulk", "")] + approved.map { ("application.move", "application:\($0)") },
-                               purpose: "approved", request: request, context: context)
-        return AuthController.redirect("/applications?state=transferred&approved=\(approved.count)&failed=\(failed)")
+        let (approved, failed) = try await service.approveAll(ids, actor: identity.account.username, note: (form["note"] ?? "").trimmed,
+                                                              allowed: identity.permissions.pipelineActors, visible: { applications.visible($0) != nil })
+        try await audit.recordApprovals(approved, request: request, context: context)
+        return AuthController.redirect("/applications?state=transferred&approved=\(approved.count)&failed=\(failed.count)")
     }
 
     func application(_ request: Request, _ context: AppRequestContext, message: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
@@ -109,8 +97,8 @@ struct ApplicationConsoleController {
         model["moveLink"] = Routes.application(id) + "/moves"
         if record.state == .received {
             let stored = Dictionary(try await store.applications.biometrics(applicationID: id).map { ($0.kind, $0) }, uniquingKeysWith: { $1 })
-            let required = try await service.missingBiometrics(of: record) + stored.keys
-            model["biometrics"] = BiometricKind.allCases.filter(Set(required).contains).map { kind -> [String: Any] in
+            let shown = Set(try await service.requiredBiometrics(of: record)).union(stored.keys)
+            model["biometrics"] = BiometricKind.allCases.filter(shown.contains).map { kind -> [String: Any] in
                 let item = stored[kind]
                 return ["kind": kind.rawValue, "label": kind.vietnamese, "captured": item.map { !$0.isUnavailable } ?? false,
                         "unavailable": item?.isUnavailable ?? false, "mayBeUnavailable": kind.mayBeUnavailable,
@@ -147,14 +135,14 @@ struct ApplicationConsoleController {
     func move(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let (applications, identity) = try context.applications(store, anyOf: ApplicationsController.movers)
         let id = try ApplicationsController.id(context)
-        guard try await applications.application(id: id) != nil else { throw APIError.notFound }
+        guard let current = try await applications.application(id: id) else { throw APIError.notFound }
         let form = try await FormFields.of(request, context: context)
         do {
             let target = try ApplicationsController.state(form["to"] ?? "", field: "to")
             let expected = try form["expected"].map { try ApplicationsController.state($0, field: "expected") }
             let note = String((form["note"] ?? "").trimmed.prefix(500))
             if target == .refused && note.isEmpty { throw APIError.badRequest("reason_required", "ghi lý do từ chối: lý do được in trên thông báo CC03") }
-            _ = try await service.advance(id: id, to: target, actor: identity.account.username, note: note, expected: expected,
+            _ = try await service.advance(current, to: target, actor: identity.account.username, note: note, expected: expected,
                                           allowed: identity.permissions.pipelineActors)
             try await audit.record("application.move", target: "application:\(id)", purpose: target.rawValue, request: request, context: context)
             return AuthController.redirect(Routes.application(id))
@@ -182,8 +170,7 @@ struct ApplicationConsoleController {
                 let reason = String(decoding: part.bytes, as: UTF8.self).trimmed
                 guard !reason.isEmpty else { continue }
                 do {
-                    try await capture.biometrics.declareUnavailable(kind, reason: reason, applicationID: application.id, actor: identity.account.username)
-                    try await audit.record("application.biometric-unavailable", target: "application:\(application.id)", purpose: kind.rawValue, request: request, context: context)
+                    try await capture.declareUnavailable(kind, reason: reason, application: application, identity: identity, request: request, context: context)
                 } catch let error as ApplicationError {
                     problems.append("\(kind.vietnamese): \(error.description)")
                 }

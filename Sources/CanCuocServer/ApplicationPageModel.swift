@@ -43,7 +43,7 @@ struct ApplicationPageModel {
     /// The place the application was taken (and the card is returned): the unit's full name when the site is a
     /// unit code.
     var site: String {
-        catalog.unit(code: application.site, on: application.applicationDate).flatMap { catalog.fullPath(of: $0.reference) } ?? application.site
+        catalog.fullPath(code: application.site, on: application.applicationDate) ?? application.site
     }
 
     static func money(_ vnd: Int) -> String {

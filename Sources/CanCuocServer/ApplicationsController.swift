@@ -80,7 +80,7 @@ struct ApplicationsController {
     func create(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let identity = try context.require(.takeApplications)
         let body = try await JSONResponse.decode(CreateRequest.self, from: request, context: context)
-        let intake = try intake(body, identity: identity)
+        let intake = try Self.intake(body, identity: identity, today: today)
         let register = ScopedRegister(store: store, jurisdiction: identity.jurisdiction)
         guard let resident = try await register.resident(pin: intake.pin) else {
             try await audit.record("application.create", outcome: "unknown-resident", request: request, context: context)
@@ -93,12 +93,13 @@ struct ApplicationsController {
         return response
     }
 
-    func intake(_ body: CreateRequest, identity: Identity) throws -> ApplicationService.Intake {
+    /// The intake as the API and the console's form give it, checked field by field.
+    static func intake(_ body: CreateRequest, identity: Identity, today: LocalDate) throws -> ApplicationService.Intake {
         let pin = try PIN(body.pin, bornAbroad: true)
         guard let kind = ApplicationKind(rawValue: body.kind) else {
             throw APIError.badRequest("bad_kind", "kind must be one of \(ApplicationKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let reason = try body.reason.map { text in
+        let reason = try body.reason.map(\.trimmed).flatMap { $0.isEmpty ? nil : $0 }.map { text in
             guard let reason = ApplicationReason(rawValue: text) else {
                 throw APIError.badRequest("bad_reason", "reason '\(text)' is unknown; reasons are \(ApplicationReason.allCases.map(\.rawValue).joined(separator: ", "))")
             }
@@ -138,9 +139,9 @@ struct ApplicationsController {
         let body = try await JSONResponse.decode(MoveRequest.self, from: request, context: context)
         let target = try Self.state(body.to, field: "to")
         let expected = try body.expected.map { try Self.state($0, field: "expected") }
-        guard try await applications.application(id: id) != nil else { throw APIError.notFound }
+        guard let current = try await applications.application(id: id) else { throw APIError.notFound }
         let note = String((body.note ?? "").trimmed.prefix(500))
-        let record = try await service.advance(id: id, to: target, actor: identity.account.username, note: note, expected: expected,
+        let record = try await service.advance(current, to: target, actor: identity.account.username, note: note, expected: expected,
                                                allowed: identity.permissions.pipelineActors)
         try await audit.record("application.move", target: "application:\(id)", purpose: target.rawValue, request: request, context: context)
         return try JSONResponse.make(ApplicationJSON(record, today: today, history: true))
@@ -151,24 +152,10 @@ struct ApplicationsController {
         let (applications, identity) = try context.applications(store, anyOf: [.approveApplications])
         let body = try await JSONResponse.decode(BulkApproval.self, from: request, context: context)
         guard !body.ids.isEmpty, body.ids.count <= 500 else { throw APIError.badRequest("bad_ids", "give 1 to 500 application ids") }
-        let note = String((body.note ?? "").trimmed.prefix(500))
-        var approved: [Int64] = [], failed: [BulkResult.Failure] = []
-        for id in Array(Set(body.ids)).sorted() {
-            guard try await applications.application(id: id) != nil else {
-                failed.append(.init(id: id, code: "not_found", message: "no such application"))
-                continue
-            }
-            do {
-                _ = try await service.advance(id: id, to: .approved, actor: identity.account.username, note: note, expected: .transferred,
-                                              allowed: identity.permissions.pipelineActors)
-                approved.append(id)
-            } catch let error as ApplicationError {
-                failed.append(.init(id: id, code: error.code, message: error.description))
-            }
-        }
-        try await audit.record([("application.approve-bulk", "")] + approved.map { ("application.move", "application:\($0)") },
-                               purpose: "approved", request: request, context: context)
-        return try JSONResponse.make(BulkResult(approved: approved, failed: failed))
+        let (approved, failed) = try await service.approveAll(body.ids, actor: identity.account.username, note: String((body.note ?? "").trimmed.prefix(500)),
+                                                              allowed: identity.permissions.pipelineActors, visible: { applications.visible($0) != nil })
+        try await audit.recordApprovals(approved, request: request, context: context)
+        return try JSONResponse.make(BulkResult(approved: approved, failed: failed.map { .init(id: $0.id, code: $0.code, message: $0.message) }))
     }
 
     /// `?state=received,transferred&overdue=true&site=...&page=&per_page=`; most overdue first.
@@ -176,13 +163,8 @@ struct ApplicationsController {
         let (applications, _) = try context.applications(store, anyOf: Self.readers)
         var narrowed = try Self.query(request.uri.queryParameters, today: today)
         try Self.narrow(&narrowed, unit: request.uri.queryParameters.get("unit"), catalog: service.catalog, today: today)
-        let query = narrowed
-        let tabQuery = ApplicationQuery(communes: query.communes, site: query.site, overdueOn: query.overdueOn)
-        async let page = applications.queue(query)
-        async let counts = applications.counts(tabQuery)
-        let (items, tabs) = try await (page, counts)
-        try await audit.record([("application.queue", "")] + items.items.map { ("application.listed", "application:\($0.id)") },
-                               request: request, context: context)
+        let (items, tabs) = try await applications.queue(narrowed)
+        try await audit.recordQueue(listing: items.items, request: request, context: context)
         return try JSONResponse.make(Queue(
             items: items.items.map { ApplicationJSON($0, today: today, history: false) },
             counts: Dictionary(uniqueKeysWithValues: tabs.map { ($0.key.rawValue, $0.value) }), countsCappedAt: ApplicationQuery.countCap,

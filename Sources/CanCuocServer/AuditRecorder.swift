@@ -38,6 +38,17 @@ public struct AuditRecorder: Sendable {
                          purpose: purpose, request: request, context: context)
     }
 
+    /// A queue page: the look and every application it listed.
+    func recordQueue(listing items: [ApplicationRecord], request: Request, context: AppRequestContext) async throws {
+        try await record([("application.queue", "")] + items.map { ("application.listed", "application:\($0.id)") }, request: request, context: context)
+    }
+
+    /// A bulk approval: one entry for the request, one move per application approved.
+    func recordApprovals(_ approved: [Int64], request: Request, context: AppRequestContext) async throws {
+        try await record([("application.approve-bulk", "")] + approved.map { ("application.move", "application:\($0)") },
+                         purpose: "approved", request: request, context: context)
+    }
+
     /// An entry written outside a request (the command line), by `actor`.
     public func record(_ action: String, target: String = "", purpose: String = "", actor: String) async throws {
         guard let log else { return }

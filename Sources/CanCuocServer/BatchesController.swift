@@ -16,27 +16,6 @@ struct BatchesController {
 
     var store: any RegisterStore { service.store }
 
-    struct BatchJSON: Encodable {
-        let id: Int64
-        let provinceCode: String
-        let state: String
-        let pending: Int
-        let done: Int
-        let failed: Int
-        let exportedTo: String?
-        let createdBy: String
-        let createdAt: Date
-
-        enum CodingKeys: String, CodingKey {
-            case id, provinceCode = "province_code", state, pending, done, failed, exportedTo = "exported_to", createdBy = "created_by", createdAt = "created_at"
-        }
-
-        init(_ b: ProductionBatch) {
-            (id, provinceCode, state, pending, done, failed) = (b.id, b.provinceCode, b.state.rawValue, b.pending, b.done, b.failed)
-            (exportedTo, createdBy, createdAt) = (b.exportedTo, b.createdBy, b.createdAt)
-        }
-    }
-
     struct CreateRequest: Decodable {
         let size: Int?
     }
@@ -44,22 +23,22 @@ struct BatchesController {
     func add(to router: Router<AppRequestContext>) {
         router.get(Routes.apiBatches) { _, context in
             let identity = try context.require(.produceCards)
-            return try JSONResponse.make(try await batches(identity).map(BatchJSON.init))
+            return try JSONResponse.make(try await batches(identity).map(ProductionBatchJSON.init))
         }
         router.post(Routes.apiBatches) { request, context in
             let identity = try context.require(.produceCards)
             let body = try await JSONResponse.decode(CreateRequest.self, from: request, context: context)
             let batch = try await create(size: body.size ?? 1000, identity: identity, request: request, context: context)
-            return try JSONResponse.make(BatchJSON(batch), status: .created)
+            return try JSONResponse.make(ProductionBatchJSON(batch), status: .created)
         }
         router.get(Routes.apiBatch) { _, context in
             let identity = try context.require(.produceCards)
-            return try JSONResponse.make(BatchJSON(try await batch(context, identity)))
+            return try JSONResponse.make(ProductionBatchJSON(try await batch(context, identity)))
         }
         router.post(Routes.apiBatchStep) { request, context in
             let identity = try context.require(.produceCards)
             let batch = try await batch(context, identity)
-            return try JSONResponse.make(BatchJSON(try await step(context.parameters.get("step") ?? "", batch, identity, request, context)))
+            return try JSONResponse.make(ProductionBatchJSON(try await step(context.parameters.get("step") ?? "", batch, identity, request, context)))
         }
         router.get(Routes.batchesPage) { request, context in
             let identity = try context.require(.produceCards)

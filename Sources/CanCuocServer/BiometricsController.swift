@@ -53,8 +53,7 @@ struct BiometricsController {
             let (application, identity) = try await visibleApplication(context, permission: .takeApplications)
             let kind = try Self.kind(context)
             let body = try await JSONResponse.decode(Unavailable.self, from: request, context: context)
-            try await biometrics.declareUnavailable(kind, reason: body.reason, applicationID: application.id, actor: identity.account.username)
-            try await audit.record("application.biometric-unavailable", target: "application:\(application.id)", purpose: kind.rawValue, request: request, context: context)
+            try await declareUnavailable(kind, reason: body.reason, application: application, identity: identity, request: request, context: context)
             return try JSONResponse.make(try await status(of: application))
         }
     }
@@ -82,11 +81,18 @@ struct BiometricsController {
         try await audit.record("application.biometric", target: "application:\(application.id)", purpose: kind.rawValue, request: request, context: context)
     }
 
+    /// A finger or iris that cannot be captured, with the reason, audited.
+    func declareUnavailable(_ kind: BiometricKind, reason: String, application: ApplicationRecord, identity: Identity, request: Request,
+                            context: AppRequestContext) async throws {
+        try await biometrics.declareUnavailable(kind, reason: reason, applicationID: application.id, actor: identity.account.username)
+        try await audit.record("application.biometric-unavailable", target: "application:\(application.id)", purpose: kind.rawValue, request: request, context: context)
+    }
+
     func status(of application: ApplicationRecord) async throws -> Status {
         let stored = try await store.applications.biometrics(applicationID: application.id)
         return Status(
             captured: stored.map { .init(kind: $0.kind.rawValue, format: $0.format, width: $0.width, height: $0.height, bytes: $0.byteCount,
                                          capturedAt: $0.capturedAt, capturedBy: $0.capturedBy) },
-            missing: try await applications.missingBiometrics(of: application).map(\.rawValue))
+            missing: try await applications.missingBiometrics(of: application, captured: stored).map(\.rawValue))
     }
 }

@@ -67,13 +67,9 @@ struct ConsoleController {
 
     /// One box for name, PIN (12 digits) or old ID (9 digits), as officers type them.
     func query(from form: SearchForm) throws -> ResidentQuery {
-        var query = ResidentQuery(perPage: 50)
         let text = (form.q ?? "").trimmed
-        if text.count == 12, text.allSatisfy(\.isNumber) {
-            query.pin = try PIN(text, bornAbroad: true)
-        } else if text.count == 9, text.allSatisfy(\.isNumber) {
-            query.oldIdNumber = text
-        } else if !text.isEmpty {
+        var query = try ResidentQuery.byKey(text, perPage: 50) ?? ResidentQuery(perPage: 50)
+        if query.pin == nil, query.oldIdNumber == nil, !text.isEmpty {
             query.name = text
         }
         if let birth = form.birth_date?.trimmed, !birth.isEmpty {
@@ -120,5 +116,19 @@ struct ConsoleController {
         let model = ResidentPageModel(record: record, history: history, household: household, asOf: asOf, catalog: catalog,
                                       today: LocalDate(clock()), cards: cards)
         return pages.render("resident", model.dictionary, context: context)
+    }
+}
+
+extension ResidentQuery {
+    /// The key an officer typed in one box: a PIN (12 digits) or an old ID (9 digits); nil for anything else.
+    static func byKey(_ text: String, perPage: Int) throws -> ResidentQuery? {
+        guard text.allSatisfy(\.isNumber) else { return nil }
+        var query = ResidentQuery(perPage: perPage)
+        switch text.count {
+        case 12: query.pin = try PIN(text, bornAbroad: true)
+        case 9: query.oldIdNumber = text
+        default: return nil
+        }
+        return query
     }
 }

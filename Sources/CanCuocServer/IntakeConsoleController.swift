@@ -36,11 +36,8 @@ struct IntakeConsoleController {
         let register = ScopedRegister(store: store, jurisdiction: identity.jurisdiction)
         var found: VersionedResident?
         do {
-            if text.count == 12, text.allSatisfy(\.isNumber) {
-                found = try await register.resident(pin: try PIN(text, bornAbroad: true))
-            } else if text.count == 9, text.allSatisfy(\.isNumber) {
-                var query = ResidentQuery(perPage: 2)
-                query.oldIdNumber = text
+            // Two records under one old ID cannot be told apart here: the search page lists them.
+            if let query = try ResidentQuery.byKey(text, perPage: 2) {
                 let page = try await register.search(query)
                 found = page.items.count == 1 ? page.items.first : nil
             } else {
@@ -115,16 +112,12 @@ struct IntakeConsoleController {
             return try await step2(record, context: context, message: "Công dân phải kiểm tra và xác nhận thông tin trước khi tiếp nhận hồ sơ.", form: form, status: .unprocessableContent)
         }
         do {
-            guard let kind = ApplicationKind(rawValue: form["kind"] ?? "") else { throw APIError.badRequest("bad_kind", "Chọn loại thủ tục.") }
-            let reasonText = (form["reason"] ?? "").trimmed
-            let reason = reasonText.isEmpty ? nil : ApplicationReason(rawValue: reasonText)
-            let exemptions = Set(form.all("exemption").compactMap(FeeSchedule.Exemption.init))
-            let collected = (form["collected_document"] ?? "").trimmed
             // The desk of the officer's unit, or a mobile session (checked: open, today, the officer on its team).
-            let site = (form["site"] ?? "").hasPrefix("session:") ? form["site"]! : identity.account.unit.code
-            let intake = ApplicationService.Intake(
-                pin: pin, kind: kind, reason: reason, date: today, site: site, requestID: form["request_id"],
-                declaredExemptions: exemptions, collectedDocument: collected.isEmpty ? nil : collected)
+            let site = (form["site"] ?? "").hasPrefix("session:") ? form["site"] : nil
+            let body = ApplicationsController.CreateRequest(
+                pin: pin.digits, kind: form["kind"] ?? "", reason: form["reason"], date: nil, site: site, requestId: form["request_id"],
+                exemptions: form.all("exemption"), collectedDocument: form["collected_document"])
+            let intake = try ApplicationsController.intake(body, identity: identity, today: today)
             let (application, created) = try await service.create(intake, for: record.resident, actor: identity.account.username)
             try await audit.record("application.create", target: "application:\(application.id)", outcome: created ? "ok" : "repeated", request: request, context: context)
             return AuthController.redirect(Routes.application(application.id))
@@ -146,7 +139,7 @@ struct IntakeConsoleController {
         return pages.render("form-cc03", [
             "navHidden": true, "name": r.fullName, "birth": r.birthDate.vietnamese, "pin": r.pin?.digits ?? "",
             "refusal": refusal.message, "refusedOn": PartialDate(today).vietnamese, "today": PartialDate(today).vietnamese,
-            "site": catalog.unit(code: identity.account.unit.code, on: today).flatMap { catalog.fullPath(of: $0.reference) } ?? identity.account.unit.code,
+            "site": catalog.fullPath(of: identity.account.unit) ?? identity.account.unit.code,
         ], context: context)
     }
 }

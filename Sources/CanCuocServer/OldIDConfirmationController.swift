@@ -30,32 +30,29 @@ struct OldIDConfirmationController {
 
     func add(to router: Router<AppRequestContext>) {
         router.get(Routes.apiOldIDConfirmation) { request, context in
-            try JSONResponse.make(try await confirmation(request, context))
+            let (r, card) = try await confirmed(request, context)
+            return try JSONResponse.make(Confirmation(
+                pin: r.pin?.digits ?? "", oldIdNumber: r.oldIdNumber ?? "", fullName: r.fullName, birthDate: r.birthDate.description, sex: r.sex.rawValue,
+                cardNumber: card?.pin, cardIssuedOn: card?.issuedOn.description, cardExpiresOn: card?.expiresOn?.description))
         }
         router.get(Routes.oldIDConfirmation) { request, context in
-            let c = try await confirmation(request, context)
-            let site = context.identity.flatMap { identity in
-                catalog.unit(code: identity.account.unit.code, on: LocalDate(Date())).flatMap { catalog.fullPath(of: $0.reference) }
-            } ?? ""
+            let (r, card) = try await confirmed(request, context)
             return pages.render("old-id-confirmation", [
-                "navHidden": true, "pin": c.pin, "oldId": c.oldIdNumber, "name": c.fullName,
-                "birth": (try? PartialDate(iso: c.birthDate))?.vietnamese ?? c.birthDate, "sex": c.sex == "male" ? "Nam" : "Nữ",
-                "cardIssued": c.cardIssuedOn.flatMap { try? LocalDate(iso: $0) }.map { PartialDate($0).vietnamese } ?? "",
-                "today": PartialDate(LocalDate(Date())).vietnamese, "site": site,
+                "navHidden": true, "pin": r.pin?.digits ?? "", "oldId": r.oldIdNumber ?? "", "name": r.fullName, "birth": r.birthDate.vietnamese,
+                "sex": r.sex.vietnamese, "cardIssued": card.map { PartialDate($0.issuedOn).vietnamese } ?? "",
+                "today": PartialDate(LocalDate(Date())).vietnamese, "site": context.identity.flatMap { catalog.fullPath(of: $0.account.unit) } ?? "",
             ], context: context)
         }
     }
 
-    func confirmation(_ request: Request, _ context: AppRequestContext) async throws -> Confirmation {
+    /// The resident (with an old ID and a PIN, inside the caller's area) and the valid card, if any; audited.
+    func confirmed(_ request: Request, _ context: AppRequestContext) async throws -> (Resident, StoredCard?) {
         let (register, _) = try context.register(store, for: .readResidents)
         guard let id = context.parameters.get("id").flatMap(ResidentID.init), let record = try await register.resident(id: id) else { throw APIError.notFound }
-        let r = record.resident
-        guard let old = r.oldIdNumber, let pin = r.pin else {
+        guard record.resident.oldIdNumber != nil, record.resident.pin != nil else {
             throw APIError(.notFound, "no_old_id", "the register records no old 9-digit identity card number (or no PIN) for this person")
         }
         try await audit.record("resident.old-id-confirmation", target: "resident:\(id)", request: request, context: context)
-        let card = try await store.cards.cards(residentID: id).first { $0.status == .valid }
-        return Confirmation(pin: pin.digits, oldIdNumber: old, fullName: r.fullName, birthDate: r.birthDate.description, sex: r.sex.rawValue,
-                            cardNumber: card?.pin, cardIssuedOn: card?.issuedOn.description, cardExpiresOn: card?.expiresOn?.description)
+        return (record.resident, try await store.cards.cards(residentID: id).first { $0.status == .valid })
     }
 }

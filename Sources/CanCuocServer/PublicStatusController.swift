@@ -81,7 +81,7 @@ struct PublicStatusController {
         let since = LocalDate(application.updatedAt)
         var place: String?
         if application.state == .dispatched || application.state == .handedOver {
-            place = catalog.unit(code: application.site, on: since).flatMap { catalog.fullPath(of: $0.reference) } ?? application.site
+            place = catalog.fullPath(code: application.site, on: since) ?? application.site
         }
         return Status(receiptCode: application.receiptCode, stage: application.state.publicStage, status: application.state.publicStatus,
                       since: since.description, dueDate: application.dueDate.description, place: place)

@@ -33,8 +33,15 @@ struct ScopedApplications: Sendable {
         return restricted
     }
 
-    func queue(_ query: ApplicationQuery) async throws -> Page<ApplicationRecord> { try await store.applications.queue(restricted(query)) }
-    func counts(_ query: ApplicationQuery) async throws -> [ApplicationState: Int] { try await store.applications.counts(restricted(query)) }
+    /// A queue's page and its tabs: how many applications of the same area and filters are in each open state.
+    func queue(_ query: ApplicationQuery) async throws -> (page: Page<ApplicationRecord>, counts: [ApplicationState: Int]) {
+        let listed = restricted(query)
+        var tabs = listed
+        tabs.states = []
+        async let page = store.applications.queue(listed)
+        async let counts = store.applications.counts(tabs)
+        return try await (page, counts)
+    }
 }
 
 extension AppRequestContext {

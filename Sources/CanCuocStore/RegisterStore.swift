@@ -75,6 +75,8 @@ public enum StoreError: Error, Equatable, Sendable {
     case unknownHousehold(HouseholdID)
     /// The database cannot be reached (down, restarting, failing over); the request may be retried.
     case unavailable
+    /// A stored value the code does not know (a damaged or hand-edited row).
+    case corrupt(column: String)
 
     public var code: String {
         switch self {
@@ -86,6 +88,7 @@ public enum StoreError: Error, Equatable, Sendable {
         case .bucketExhausted: "pin_bucket_exhausted"
         case .unknownHousehold: "unknown_household"
         case .unavailable: "database_unavailable"
+        case .corrupt: "corrupt_row"
         }
     }
 
@@ -98,6 +101,7 @@ public enum StoreError: Error, Equatable, Sendable {
         case .invalid(let problems): problems.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
         case .bucketExhausted(let bucket): "every serial of PIN bucket \(bucket) has been issued"
         case .unknownHousehold(let id): "household \(id) does not exist"
+        case .corrupt(let column): "a stored \(column) value is not one the system knows"
         case .unavailable: "the database cannot be reached at the moment; try again shortly"
         }
     }

@@ -10,14 +10,7 @@ struct BatchesCommand: AsyncParsableCommand {
         commandName: "batches", abstract: "Production batches: group approved applications, personalise and export them, mark them printed and dispatched.",
         subcommands: [BatchesCreate.self, BatchesRun.self, BatchesShow.self, BatchesList.self, BatchesPrinted.self, BatchesDispatched.self])
 
-    static func json(_ batch: ProductionBatch) throws -> String {
-        let object: [String: Any] = [
-            "id": batch.id, "province_code": batch.provinceCode, "state": batch.state.rawValue, "pending": batch.pending, "done": batch.done,
-            "failed": batch.failed, "exported_to": batch.exportedTo ?? NSNull(), "created_by": batch.createdBy,
-            "created_at": ISO8601DateFormatter().string(from: batch.createdAt),
-        ]
-        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
-    }
+    static func json(_ batch: ProductionBatch) throws -> String { try ProductionBatchJSON(batch).text() }
 
     static func show(_ store: any RegisterStore, _ id: Int64) async throws {
         guard let batch = try await store.batches.batch(id: id) else { throw fail(BatchError.notFound(id)) }
@@ -110,14 +103,7 @@ struct BatchesPrinted: AsyncParsableCommand {
     @Argument var id: Int64
 
     func run() async throws {
-        let store = try await database.open()
-        do {
-            let moved = try await ApplicationService(store: store).markPrinted(batchID: id, actor: OperatorAudit.operatorName)
-            try await OperatorAudit(store: store, keys: try database.keyRing()).record("batch.printed", target: "batch:\(id)", purpose: "\(moved) cards")
-            try await BatchesCommand.show(store, id)
-        } catch let error as BatchError {
-            throw BatchesCommand.fail(error)
-        }
+        try await BatchesCommand.mark(id, database, audit: "batch.printed") { try await $0.markPrinted(batchID: id, actor: OperatorAudit.operatorName) }
     }
 }
 
@@ -128,13 +114,20 @@ struct BatchesDispatched: AsyncParsableCommand {
     @Argument var id: Int64
 
     func run() async throws {
+        try await BatchesCommand.mark(id, database, audit: "batch.dispatched") { try await $0.markDispatched(batchID: id, actor: OperatorAudit.operatorName) }
+    }
+}
+
+extension BatchesCommand {
+    /// A batch step that moves its applications together: run, audited, then the batch shown.
+    static func mark(_ id: Int64, _ database: DatabaseOption, audit action: String, _ move: (ApplicationService) async throws -> Int) async throws {
         let store = try await database.open()
         do {
-            let moved = try await ApplicationService(store: store).markDispatched(batchID: id, actor: OperatorAudit.operatorName)
-            try await OperatorAudit(store: store, keys: try database.keyRing()).record("batch.dispatched", target: "batch:\(id)", purpose: "\(moved) cards")
-            try await BatchesCommand.show(store, id)
+            let moved = try await move(ApplicationService(store: store))
+            try await OperatorAudit(store: store, keys: try database.keyRing()).record(action, target: "batch:\(id)", purpose: "\(moved) cards")
+            try await show(store, id)
         } catch let error as BatchError {
-            throw BatchesCommand.fail(error)
+            throw fail(error)
         }
     }
 }

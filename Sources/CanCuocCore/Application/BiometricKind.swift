@@ -9,8 +9,6 @@ public enum BiometricKind: String, CaseIterable, Sendable, Codable, Hashable {
 
     public static let fingers: [BiometricKind] = [.finger01, .finger02, .finger03, .finger04, .finger05, .finger06, .finger07, .finger08, .finger09, .finger10]
 
-    public var isFinger: Bool { Self.fingers.contains(self) }
-
     /// A finger or an iris may be declared impossible to capture (amputation, injury); the face and the
     /// signature may not (a citizen who cannot sign has the representative sign).
     public var mayBeUnavailable: Bool { self != .face && self != .signature }

@@ -99,6 +99,12 @@ public struct ApplicationService: Sendable {
     public func advance(id: Int64, to target: ApplicationState, actor: String, note: String = "", expected: ApplicationState? = nil,
                         allowed: Set<ApplicationState.Actor> = Set(ApplicationState.Actor.allCases)) async throws -> ApplicationRecord {
         guard let current = try await store.applications.application(id: id) else { throw ApplicationError.notFound(id) }
+        return try await advance(current, to: target, actor: actor, note: note, expected: expected, allowed: allowed)
+    }
+
+    /// The same for an application the caller has already read (and checked it may see).
+    public func advance(_ current: ApplicationRecord, to target: ApplicationState, actor: String, note: String = "", expected: ApplicationState? = nil,
+                        allowed: Set<ApplicationState.Actor> = Set(ApplicationState.Actor.allCases)) async throws -> ApplicationRecord {
         if let expected, expected != current.state { throw ApplicationError.stateChanged(expected: expected, actual: current.state) }
         let transition: ApplicationState.Transition
         do { transition = try current.state.transition(to: target) } catch { throw ApplicationError.rule(error) }
@@ -107,9 +113,29 @@ public struct ApplicationService: Sendable {
             let missing = try await missingBiometrics(of: current)
             guard missing.isEmpty else { throw ApplicationError.biometricsMissing(missing) }
         }
-        let today = LocalDate(clock())
-        return try await store.applications.advance(id: id, from: current.state, to: target, actor: actor, at: clock(), note: note,
-                                                    stageDue: try stageDue(of: target, from: today))
+        let now = clock()
+        return try await store.applications.advance(id: current.id, from: current.state, to: target, actor: actor, at: now, note: note,
+                                                    stageDue: try stageDue(of: target, from: LocalDate(now)))
+    }
+
+    /// Bulk approval: each of `ids` that `visible` admits and that is still transferred is approved; the others
+    /// are reported (id, error code, message). At most 500 at once.
+    public func approveAll(_ ids: [Int64], actor: String, note: String, allowed: Set<ApplicationState.Actor>,
+                           visible: (ApplicationRecord) -> Bool) async throws -> (approved: [Int64], failed: [(id: Int64, code: String, message: String)]) {
+        var approved: [Int64] = [], failed: [(id: Int64, code: String, message: String)] = []
+        for id in Set(ids).sorted() {
+            guard let application = try await store.applications.application(id: id), visible(application) else {
+                failed.append((id, "not_found", "no such application"))
+                continue
+            }
+            do {
+                _ = try await advance(application, to: .approved, actor: actor, note: note, expected: .transferred, allowed: allowed)
+                approved.append(id)
+            } catch let error as ApplicationError {
+                failed.append((id, error.code, error.description))
+            }
+        }
+        return (approved, failed)
     }
 
     /// An application taken at a mobile session: the session is open, runs on the application date, and the
@@ -152,12 +178,19 @@ public struct ApplicationService: Sendable {
         return moved
     }
 
-    /// The biometrics the application still lacks (by the law and the applicant's age on the application date).
-    public func missingBiometrics(of application: ApplicationRecord) async throws -> [BiometricKind] {
+    /// The biometrics the law and the applicant's age on the application date require.
+    public func requiredBiometrics(of application: ApplicationRecord) async throws -> [BiometricKind] {
         guard let resident = try await store.residents.resident(id: application.residentID)?.resident else { throw ApplicationError.unknownResident(application.pin) }
         let eligibility = CardEligibility(resident: resident, on: application.applicationDate)
-        let captured = Set(try await store.applications.biometrics(applicationID: application.id).map(\.kind))
-        return BiometricKind.required(law: eligibility.law, age: eligibility.age).filter { !captured.contains($0) }
+        return BiometricKind.required(law: eligibility.law, age: eligibility.age)
+    }
+
+    /// Those of them not captured yet (`captured`: the stored ones, when the caller has read them already).
+    public func missingBiometrics(of application: ApplicationRecord, captured: [StoredBiometric]? = nil) async throws -> [BiometricKind] {
+        var list = captured
+        if list == nil { list = try await store.applications.biometrics(applicationID: application.id) }
+        let stored = Set((list ?? []).map(\.kind))
+        return try await requiredBiometrics(of: application).filter { !stored.contains($0) }
     }
 
     /// The last working day of the stage that starts in `state` on `day`; nil when no clock runs.

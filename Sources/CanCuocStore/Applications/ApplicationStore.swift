@@ -60,9 +60,6 @@ public struct ApplicationRecord: Sendable, Hashable {
         guard let stageDue, !state.isFinal else { return false }
         return stageDue < day
     }
-
-    /// When it entered the state it is in.
-    public var stateSince: Date { events.last?.at ?? updatedAt }
 }
 
 /// One move of an application: who, when, from which state to which, and why.

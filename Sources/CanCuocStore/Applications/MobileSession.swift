@@ -77,7 +77,7 @@ public struct MobileSession: Sendable, Hashable {
     public var capacity: Int { machines * Self.perMachinePerDay * days }
 
     /// The plan's faults, none when it can be saved.
-    public func problems(today: LocalDate) -> [String] {
+    public var problems: [String] {
         var problems: [String] = []
         if placeName.trimmed.isEmpty || placeName.count > 200 { problems.append("the place needs a name (at most 200 characters)") }
         if endsOn < startsOn { problems.append("the session ends (\(endsOn)) before it starts (\(startsOn))") }

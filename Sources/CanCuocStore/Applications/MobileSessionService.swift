@@ -15,7 +15,7 @@ public struct MobileSessionService: Sendable {
     }
 
     public func plan(_ session: MobileSession) async throws -> MobileSession {
-        var problems = session.problems(today: LocalDate(clock()))
+        var problems = session.problems
         if catalog.unit(session.commune)?.level != .commune { problems.append("\(session.commune.code) is not a commune") }
         for officer in session.officers where try await store.accounts.account(username: officer) == nil {
             problems.append("no account '\(officer)'")
