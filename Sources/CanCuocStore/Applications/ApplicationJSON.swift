@@ -3,7 +3,7 @@ import Foundation
 
 /// An application as the API and the command line write it (snake_case keys, states as their command-line
 /// names); `history` only where asked for.
-public struct ApplicationJSON: Encodable, Sendable {
+public struct ApplicationJSON: JSONText, Sendable {
     public struct Event: Encodable, Sendable {
         let seq: Int
         let from: String?
@@ -61,12 +61,5 @@ public struct ApplicationJSON: Encodable, Sendable {
         self.history = history ? a.events.map {
             Event(seq: $0.sequence, from: $0.from?.rawValue, to: $0.to.rawValue, actor: $0.actor, at: ISO8601DateFormatter.string(from: $0.at, timeZone: .gmt, formatOptions: .withInternetDateTime), note: $0.note)
         } : nil
-    }
-
-    /// One JSON object, keys sorted.
-    public func text() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 }

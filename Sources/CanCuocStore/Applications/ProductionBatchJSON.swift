@@ -1,7 +1,7 @@
 import Foundation
 
 /// A production batch as the API and the command line write it.
-public struct ProductionBatchJSON: Encodable, Sendable {
+public struct ProductionBatchJSON: JSONText, Sendable {
     let id: Int64
     let provinceCode: String
     let state: String
@@ -20,12 +20,5 @@ public struct ProductionBatchJSON: Encodable, Sendable {
         (id, provinceCode, state, pending, done, failed) = (b.id, b.provinceCode, b.state.rawValue, b.pending, b.done, b.failed)
         (exportedTo, createdBy) = (b.exportedTo, b.createdBy)
         createdAt = ISO8601DateFormatter.string(from: b.createdAt, timeZone: .gmt, formatOptions: .withInternetDateTime)
-    }
-
-    /// One JSON object, keys sorted.
-    public func text() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 }
