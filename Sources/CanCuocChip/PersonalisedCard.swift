@@ -9,8 +9,6 @@ public struct PersonalisedCard: Sendable {
     public let data: CardData
     public let mrz: TD1MRZ
     public let qrText: String
-    /// The QR code drawn once, for qr.png, qr.svg and the record.
-    public let qr: QRCodeImage
     public let files: [LDSFile: [UInt8]]
     public let bac: BACKeys
     public let documentSigner: Certificate
@@ -20,7 +18,8 @@ public struct PersonalisedCard: Sendable {
         self.data = data
         mrz = data.mrz
         qrText = data.qrText
-        qr = try QRCodeImage(text: qrText)
+        // Fails early, as the printer would, on a text no QR code can hold (the image itself is drawn on demand).
+        guard qrText.utf8.count <= QRCodeImage.maximumBytes else { throw QRCodeError.tooLong(bytes: qrText.utf8.count) }
         var files: [LDSFile: [UInt8]] = [:]
         files[.dg1] = try LDSEncoding.dg1(mrzLines: mrz.lines)
         if let faceJPEG {
@@ -39,6 +38,10 @@ public struct PersonalisedCard: Sendable {
         documentSigner = signer.certificate
     }
 
+    /// The QR code drawn from `qrText`. Drawn on demand: choosing its mask is most of a card's QR cost, and a
+    /// production batch hands the printer the text.
+    public func qr() throws -> QRCodeImage { try QRCodeImage(text: qrText) }
+
     // MARK: The personalisation folder
 
     /// Writes `EF.COM`, `DG1.bin`, `DG2.bin`, `DG13.bin`, `EF.SOD`, `mrz.txt`, `qr.txt`, `qr.png`, `qr.svg` and
@@ -56,6 +59,7 @@ public struct PersonalisedCard: Sendable {
             }
             try Data((mrz.text + "\n").utf8).write(to: staging.appendingPathComponent("mrz.txt"))
             try Data(qrText.utf8).write(to: staging.appendingPathComponent("qr.txt"))
+            let qr = try qr()
             try Data(try qr.png()).write(to: staging.appendingPathComponent("qr.png"))
             try Data(qr.svg().utf8).write(to: staging.appendingPathComponent("qr.svg"))
             try record().write(to: staging.appendingPathComponent("card.json"))
@@ -88,22 +92,29 @@ public struct PersonalisedCard: Sendable {
     /// card.json: what the printer and the card's later life need, with the SHA-256 of every chip file.
     public func record() throws -> Data {
         let record = Record(
-            law: data.law.rawValue, printed: PrintedFields(data), card: data, mrz: mrz.lines, qr: .init(text: qrText, edition: data.qrEdition.rawValue, version: qr.version),
+            law: data.law.rawValue, printed: PrintedFields(data), card: data, mrz: mrz.lines, qr: .init(text: qrText, edition: data.qrEdition.rawValue),
             chip: files.keys.sorted().map { .init(file: $0.rawValue, sha256: Hex.string(SHA256.hash(data: files[$0]!), uppercase: true)) },
             bac: .init(kSeed: BACKeys.hex(bac.seed), kEnc: BACKeys.hex(bac.encryption), kMac: BACKeys.hex(bac.mac)),
             documentSigner: .init(subject: documentSigner.subject.description,
                                   serial: documentSigner.serialNumber.hex))
+        // Keys spelt out in snake case: converting them took a fifth of the encoding time, which a production batch
+        // pays ten thousand times. Sorted, so the same card always gives the same text.
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
         return try encoder.encode(record)
     }
 
     struct Record: Encodable {
-        struct QR: Encodable { let text: String; let edition: String; let version: Int }
+        struct QR: Encodable { let text: String; let edition: String }
         struct ChipFile: Encodable { let file: String; let sha256: String }
-        struct BAC: Encodable { let kSeed: String; let kEnc: String; let kMac: String }
+        struct BAC: Encodable {
+            let kSeed: String
+            let kEnc: String
+            let kMac: String
+            enum CodingKeys: String, CodingKey { case kSeed = "k_seed", kEnc = "k_enc", kMac = "k_mac" }
+        }
         struct Signer: Encodable { let subject: String; let serial: String }
+        enum CodingKeys: String, CodingKey { case law, printed, card, mrz, qr, chip, bac, documentSigner = "document_signer" }
         let law: String
         let printed: PrintedFields
         let card: CardData
@@ -126,6 +137,10 @@ public struct PrintedFields: Codable, Hashable, Sendable {
     public let residence: String
     public let issueDate: String
     public let expiry: String
+
+    enum CodingKeys: String, CodingKey {
+        case number, name, dateOfBirth = "date_of_birth", sex, nationality, hometown, residence, issueDate = "issue_date", expiry
+    }
 
     public init(_ card: CardData) {
         number = card.pin.digits

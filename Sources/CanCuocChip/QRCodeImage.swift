@@ -4,6 +4,9 @@ import CZlib
 /// The card's QR code drawn from its text by libqrencode: UTF-8 bytes in byte mode, error correction level M,
 /// the smallest version that holds the text. Rendered as PNG (through zlib) or SVG.
 public struct QRCodeImage: Sendable, Hashable {
+    /// The most bytes a code holds in byte mode at level M (version 40-M, ISO/IEC 18004 table 7).
+    public static let maximumBytes = 2331
+
     /// Modules per side.
     public let width: Int
     public let version: Int

@@ -24,7 +24,11 @@ struct PostgresApplicationStore: ApplicationStore {
     }
 
     static func decode(_ row: PostgresRow, events: [ApplicationEvent]) throws -> ApplicationRecord {
-        let c = Array(row)
+        try decode(cells: Array(row), events: events)
+    }
+
+    /// An application from `columns`' cells (also when they are part of a wider row).
+    static func decode(cells c: [PostgresCell], events: [ApplicationEvent]) throws -> ApplicationRecord {
         let id = try c[0].decode(Int64.self)
         guard let kind = ApplicationKind(rawValue: try c[4].decode(String.self)), let state = ApplicationState(rawValue: try c[6].decode(String.self)) else {
             throw ApplicationError.notFound(id)
@@ -155,7 +159,10 @@ struct PostgresApplicationStore: ApplicationStore {
     static let biometricColumns = "application_id, province_code, kind, format, width, height, byte_count, sealed, captured_at, captured_by"
 
     static func biometric(_ row: PostgresRow) throws -> StoredBiometric? {
-        let c = Array(row)
+        try biometric(cells: Array(row))
+    }
+
+    static func biometric(cells c: [PostgresCell]) throws -> StoredBiometric? {
         guard let kind = BiometricKind(rawValue: try c[2].decode(String.self)) else { return nil }
         return StoredBiometric(applicationID: try c[0].decode(Int64.self), provinceCode: try c[1].decode(String.self), kind: kind,
                                format: try c[3].decode(String.self), width: try c[4].decode(Int.self), height: try c[5].decode(Int.self),

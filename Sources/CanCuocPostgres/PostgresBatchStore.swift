@@ -89,8 +89,54 @@ struct PostgresBatchStore: BatchStore {
         }
     }
 
-    func complete(batchID: Int64, cards: [StoredCard], actor: String, at: Date, stageDue: LocalDate?) async throws {
+    /// One statement (so one snapshot) for the whole group: the applications in the given order, each with its
+    /// resident, the PIN its PIN replaced and its face.
+    static let productionSQL: String = {
+        let application = PostgresApplicationStore.columns.split(separator: ",").map { "a." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+        let face = PostgresApplicationStore.biometricColumns.split(separator: ",").map { "f." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+        return """
+            SELECT w.id, a.id IS NOT NULL, r.id IS NOT NULL, f.application_id IS NOT NULL, l.old_pin, \(application), \(PostgresResidentRow.selectList), \(face)
+            FROM unnest($1::bigint[]) WITH ORDINALITY AS w(id, n)
+            LEFT JOIN applications a ON a.id = w.id
+            LEFT JOIN residents r ON r.id = a.resident_id
+            LEFT JOIN LATERAL (SELECT p.old_pin FROM pin_links p WHERE p.resident_id = a.resident_id AND p.new_pin = r.pin
+                               ORDER BY p.linked_at DESC LIMIT 1) l ON true
+            LEFT JOIN application_biometrics f ON f.application_id = a.id AND f.kind = 'face'
+            ORDER BY w.n
+            """
+    }()
+
+    func productionInputs(applicationIDs: [Int64]) async throws -> [ProductionInput] {
+        let applicationWidth = PostgresApplicationStore.columns.split(separator: ",").count
+        let residentWidth = PostgresResidentRow.names.count
+        let faceWidth = PostgresApplicationStore.biometricColumns.split(separator: ",").count
+        return try await database.read { connection in
+            try await connection.all(PostgresQuery(unsafeSQL: Self.productionSQL, binds: .single(applicationIDs)), logger: logger) { row in
+                let cells = Array(row)
+                let id = try cells[0].decode(Int64.self)
+                guard try cells[1].decode(Bool.self) else {
+                    return ProductionInput(applicationID: id, application: nil, resident: nil, cancelledPIN: nil, face: nil)
+                }
+                var start = 5
+                func next(_ width: Int) -> [PostgresCell] {
+                    defer { start += width }
+                    return Array(cells[start..<start + width])
+                }
+                let application = try PostgresApplicationStore.decode(cells: next(applicationWidth), events: [])
+                let residentCells = next(residentWidth)
+                let resident = try cells[2].decode(Bool.self) ? try PostgresResidentRow.decode(cells: residentCells).resident : nil
+                let faceCells = next(faceWidth)
+                let face = try cells[3].decode(Bool.self) ? try PostgresApplicationStore.biometric(cells: faceCells) : nil
+                let old = try cells[4].decode(String?.self)
+                return ProductionInput(applicationID: id, application: application, resident: resident,
+                                       cancelledPIN: try old.map { try PIN($0, bornAbroad: true) }, face: face)
+            }
+        }
+    }
+
+    func complete(batchID: Int64, cards: [StoredCard], actor: String, at: Date, stageDue: LocalDate?) async throws -> [StoredCard] {
         try await database.write { connection in
+            var stored: [StoredCard] = []
             for card in cards {
                 guard let applicationID = card.applicationID else { continue }
                 let state = try await connection.scalar("""
@@ -112,8 +158,10 @@ struct PostgresBatchStore: BatchStore {
                 try await connection.query("""
                     UPDATE batch_items SET state = 'done', card_id = \(saved.id) WHERE batch_id = \(batchID) AND application_id = \(applicationID)
                     """, logger: logger)
+                stored.append(saved)
             }
             try await Self.closeIfDone(connection, batchID: batchID, at: at, logger: logger)
+            return stored
         }
     }
 

@@ -365,5 +365,11 @@ enum PostgresMigrations {
             """,
             "CREATE INDEX applications_by_site ON applications(site, application_date)",
         ]),
+        // Card production reads a batch's cancelled PINs by resident; a card's DG2 (the face in the clear) is no
+        // longer kept: it is rebuilt from the sealed face when the chip files are needed.
+        Migration(id: "2026-12-01-card-production", statements: [
+            "CREATE INDEX pin_links_by_resident ON pin_links(resident_id)",
+            "UPDATE cards SET dg2 = NULL WHERE face_sealed IS NOT NULL",
+        ]),
     ]
 }

@@ -64,8 +64,12 @@ enum PostgresResidentRow {
     }
 
     static func decode(_ row: PostgresRow) throws -> VersionedResident {
-        let cells = Array(row)  // by position; PostgresRandomAccessRow would hash every column name per row
-        return try ResidentColumns.decode { index in
+        try decode(cells: Array(row))  // by position; PostgresRandomAccessRow would hash every column name per row
+    }
+
+    /// A resident from `selectList`'s cells (also when they are part of a wider row).
+    static func decode(cells: [PostgresCell]) throws -> VersionedResident {
+        try ResidentColumns.decode { index in
             let cell = cells[index]
             guard cell.bytes != nil else { return .null }
             switch kinds[index] {

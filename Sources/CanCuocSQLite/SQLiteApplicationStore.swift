@@ -70,16 +70,16 @@ struct SQLiteApplicationStore: ApplicationStore {
 
     /// The compare-and-set move with its event, inside the caller's transaction.
     static func move(_ db: Database, id: Int64, from: ApplicationState, to: ApplicationState, actor: String, at: Date, note: String, stageDue: LocalDate?) throws {
-        try db.execute(sql: "UPDATE applications SET state = ?, updated_at = ?, stage_due = ? WHERE id = ? AND state = ?",
-                       arguments: [to.rawValue, AuditChain.microseconds(at), stageDue?.description, id, from.rawValue])
+        try db.cachedStatement(sql: "UPDATE applications SET state = ?, updated_at = ?, stage_due = ? WHERE id = ? AND state = ?")
+            .execute(arguments: [to.rawValue, AuditChain.microseconds(at), stageDue?.description, id, from.rawValue])
         guard db.changesCount == 1 else {
             guard let current = try String.fetchOne(db, sql: "SELECT state FROM applications WHERE id = ?", arguments: [id]) else { throw ApplicationError.notFound(id) }
             throw ApplicationError.stateChanged(expected: from, actual: ApplicationState(rawValue: current) ?? from)
         }
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO application_events
             SELECT ?, COALESCE(MAX(seq), 0) + 1, (SELECT province_code FROM applications WHERE id = ?), ?, ?, ?, ?, ? FROM application_events WHERE application_id = ?
-            """, arguments: [id, id, from.rawValue, to.rawValue, actor, AuditChain.microseconds(at), note, id])
+            """).execute(arguments: [id, id, from.rawValue, to.rawValue, actor, AuditChain.microseconds(at), note, id])
     }
 
     func application(receiptCode: String) async throws -> ApplicationRecord? {

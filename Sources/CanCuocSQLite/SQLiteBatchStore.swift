@@ -64,25 +64,46 @@ struct SQLiteBatchStore: BatchStore {
         }
     }
 
-    func complete(batchID: Int64, cards: [StoredCard], actor: String, at: Date, stageDue: LocalDate?) async throws {
+    func complete(batchID: Int64, cards: [StoredCard], actor: String, at: Date, stageDue: LocalDate?) async throws -> [StoredCard] {
         try await writer.write { db in
+            var stored: [StoredCard] = []
+            let itemState = try db.cachedStatement(sql: "SELECT state FROM batch_items WHERE batch_id = ? AND application_id = ?")
+            let failed = try db.cachedStatement(sql: "UPDATE batch_items SET state = 'failed', problem = ? WHERE batch_id = ? AND application_id = ?")
+            let done = try db.cachedStatement(sql: "UPDATE batch_items SET state = 'done', card_id = ? WHERE batch_id = ? AND application_id = ?")
             for card in cards {
                 guard let applicationID = card.applicationID else { continue }
-                guard try String.fetchOne(db, sql: "SELECT state FROM batch_items WHERE batch_id = ? AND application_id = ?",
-                                          arguments: [batchID, applicationID]) == BatchItem.State.pending.rawValue else { continue }
+                guard try String.fetchOne(itemState, arguments: [batchID, applicationID]) == BatchItem.State.pending.rawValue else { continue }
                 do {
                     try SQLiteApplicationStore.move(db, id: applicationID, from: .approved, to: .personalised, actor: actor, at: at,
                                                     note: "lô \(batchID)", stageDue: stageDue)
                 } catch let error as ApplicationError {
-                    try db.execute(sql: "UPDATE batch_items SET state = 'failed', problem = ? WHERE batch_id = ? AND application_id = ?",
-                                   arguments: [error.description, batchID, applicationID])
+                    try failed.execute(arguments: [error.description, batchID, applicationID])
                     continue
                 }
                 let saved = try SQLiteCardStore.insert(card, db)
-                try db.execute(sql: "UPDATE batch_items SET state = 'done', card_id = ? WHERE batch_id = ? AND application_id = ?",
-                               arguments: [saved.id, batchID, applicationID])
+                try done.execute(arguments: [saved.id, batchID, applicationID])
+                stored.append(saved)
             }
             try Self.closeIfDone(db, batchID: batchID, at: at)
+            return stored
+        }
+    }
+
+    func productionInputs(applicationIDs: [Int64]) async throws -> [ProductionInput] {
+        try await writer.read { db in
+            // One snapshot, cached statements, one row of each kind per item.
+            let application = try db.cachedStatement(sql: "SELECT \(SQLiteApplicationStore.columns) FROM applications WHERE id = ?")
+            let face = try db.cachedStatement(sql: "SELECT \(SQLiteApplicationStore.biometricColumns) FROM application_biometrics WHERE application_id = ? AND kind = 'face'")
+            let cancelled = try db.cachedStatement(sql: "SELECT old_pin FROM pin_links WHERE resident_id = ? AND new_pin = ? ORDER BY linked_at DESC LIMIT 1")
+            return try applicationIDs.map { id in
+                guard let record = try Row.fetchOne(application, arguments: [id]).map({ try SQLiteApplicationStore.application($0, events: []) }) else {
+                    return ProductionInput(applicationID: id, application: nil, resident: nil, cancelledPIN: nil, face: nil)
+                }
+                let resident = try SQLiteResidentStore.fetch(id: record.residentID, in: db)?.resident
+                let old = try resident?.pin.flatMap { pin in try String.fetchOne(cancelled, arguments: [record.residentID, pin.digits]) }
+                return ProductionInput(applicationID: id, application: record, resident: resident, cancelledPIN: try old.map { try PIN($0, bornAbroad: true) },
+                                       face: try Row.fetchOne(face, arguments: [id]).flatMap(SQLiteApplicationStore.biometric))
+            }
         }
     }
 

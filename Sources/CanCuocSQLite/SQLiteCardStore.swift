@@ -29,20 +29,21 @@ struct SQLiteCardStore: CardStore {
     /// Inserts a card, superseding the resident's valid one (also used by production batches, inside their
     /// transaction).
     static func insert(_ card: StoredCard, _ db: Database) throws -> StoredCard {
-        guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM residents WHERE id = ?)", arguments: [card.residentID]) == true else {
+        // Cached statements: a production batch inserts thousands of cards in a row.
+        guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM residents WHERE id = ?)"), arguments: [card.residentID]) == true else {
             throw StoreError.notFound
         }
         let created = AuditChain.microseconds(card.createdAt)
-        try db.execute(sql: "UPDATE cards SET status = 'superseded', status_at = ?, status_note = 'thẻ mới' WHERE resident_id = ? AND status = 'valid'",
-                       arguments: [created, card.residentID])
+        try db.cachedStatement(sql: "UPDATE cards SET status = 'superseded', status_at = ?, status_note = 'thẻ mới' WHERE resident_id = ? AND status = 'valid'")
+            .execute(arguments: [created, card.residentID])
         var values: [(any DatabaseValueConvertible)?] = [card.provinceCode, card.residentID, card.pin, card.issuedOn.description,
                                                        card.expiresOn?.description, card.law, card.signerSerial, created, card.record]
         values += StoredCard.fileNames.map { card.files[$0] }
         values += [card.sealedFace, CardStatus.valid.rawValue, card.applicationID, ""]
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO cards (province_code, resident_id, pin, issued_on, expires_on, law, signer_serial, created_at, record, ef_com, dg1, dg2, dg13, ef_sod, face_sealed, status, application_id, status_note)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: StatementArguments(values))
+            """).execute(arguments: StatementArguments(values))
         var saved = card
         saved.id = db.lastInsertedRowID
         saved.status = .valid

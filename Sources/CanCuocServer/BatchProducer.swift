@@ -1,14 +1,13 @@
 import CanCuocChip
 import CanCuocCore
 import CanCuocStore
-import Crypto
 import Foundation
 
 /// Card production for a batch: each pending item personalised from the register (card number = PIN, chip
-/// files signed by the Document Signer, MRZ, QR) with the face captured at intake, stored with its
-/// application's move in one transaction per group, then the batch exported for the card printer as one
-/// folder. Interrupted anywhere, `personalise` picks up the pending items and `export` rewrites the folder:
-/// nothing is counted twice.
+/// files signed by the Document Signer, MRZ, QR text) with the face captured at intake, stored with its
+/// application's move in one transaction per group, and written into the batch's folder for the card printer.
+/// Interrupted anywhere, a new run picks up the pending items and writes the folder afresh: nothing is counted
+/// twice.
 public struct BatchProducer: Sendable {
     public let store: any RegisterStore
     public let keys: KeyRing
@@ -16,8 +15,10 @@ public struct BatchProducer: Sendable {
     public let catalog: AdminUnitCatalog
     public let calendar: HolidayCalendar
     public let clock: @Sendable () -> Date
-    /// Items personalised per transaction.
+    /// Items read, personalised and stored together (one read, one transaction).
     public var groupSize = 250
+    /// Cards made at once; one per core.
+    public var workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     public init(store: any RegisterStore, keys: KeyRing, signer: DocumentSigner, catalog: AdminUnitCatalog = .shared,
                 calendar: HolidayCalendar = .shipped, clock: @escaping @Sendable () -> Date = Date.init) {
@@ -34,39 +35,115 @@ public struct BatchProducer: Sendable {
         public var failed = 0
     }
 
-    /// Personalises the batch's pending items; returns what this run did.
+    /// What a run did: the personalisation (nil when the batch was already personalised) and the folder written.
+    public struct Run: Sendable {
+        public var outcome: Outcome?
+        public var folder: URL
+    }
+
+    /// Personalises an open batch's pending items and exports the batch into `parent` (the cards done by an
+    /// earlier, interrupted run come from the register); a batch already personalised or exported is exported again.
+    public func run(batchID: Int64, actor: String, to parent: URL) async throws -> Run {
+        guard let batch = try await store.batches.batch(id: batchID) else { throw BatchError.notFound(batchID) }
+        guard [.open, .personalised, .exported].contains(batch.state) else { throw BatchError.wrongState(expected: .personalised, actual: batch.state) }
+        let folder = try BatchFolder(batchID: batchID, parent: parent)
+        do {
+            var entries = try await storedEntries(batchID: batchID, folder: folder)
+            var outcome: Outcome?
+            if batch.state == .open {
+                let personalised = try await personalise(batch: batch, actor: actor, folder: folder)
+                outcome = personalised.outcome
+                entries += personalised.entries
+            }
+            guard let finished = try await store.batches.batch(id: batchID) else { throw BatchError.notFound(batchID) }
+            let failures = try await store.batches.items(batchID: batchID).filter { $0.state == .failed }
+            try folder.finish(entries: entries, batch: finished, failures: failures, exportedAt: clock())
+            if finished.state == .personalised {
+                try await store.batches.setState(batchID: batchID, from: .personalised, to: .exported, exportedTo: folder.folder.path, at: clock())
+            }
+            return Run(outcome: outcome, folder: folder.folder)
+        } catch {
+            folder.abandon()
+            throw error
+        }
+    }
+
+    /// Writes a personalised (or exported) batch's folder again from the register; returns the folder.
+    public func export(batchID: Int64, to parent: URL) async throws -> URL {
+        guard let batch = try await store.batches.batch(id: batchID) else { throw BatchError.notFound(batchID) }
+        guard batch.state == .personalised || batch.state == .exported else { throw BatchError.wrongState(expected: .personalised, actual: batch.state) }
+        return try await run(batchID: batchID, actor: "", to: parent).folder
+    }
+
+    /// Personalises the batch's pending items without writing a folder; returns what this run did.
     public func personalise(batchID: Int64, actor: String) async throws -> Outcome {
         guard let batch = try await store.batches.batch(id: batchID) else { throw BatchError.notFound(batchID) }
+        return try await personalise(batch: batch, actor: actor, folder: nil).outcome
+    }
+
+    /// Group by group: one read for the group, the cards made on every core, then the group stored in one
+    /// transaction and its files written. Three stages overlap so no core waits: the next group is read while
+    /// this one is made, and up to `storing` groups are being stored and written meanwhile.
+    func personalise(batch: ProductionBatch, actor: String, folder: BatchFolder?) async throws -> (outcome: Outcome, entries: [BatchFolder.Entry]) {
         guard batch.state == .open else { throw BatchError.wrongState(expected: .open, actual: batch.state) }
-        let pending = try await store.batches.items(batchID: batchID).filter { $0.state == .pending }.map(\.applicationID)
+        let pending = try await store.batches.items(batchID: batch.id).filter { $0.state == .pending }.map(\.applicationID)
         let issuedOn = LocalDate(clock())
         let stageDue = try ApplicationService(store: store, calendar: calendar, catalog: catalog, clock: clock).stageDue(of: .personalised, from: issuedOn)
+        let groups = stride(from: 0, to: pending.count, by: groupSize).map { Array(pending[$0..<min($0 + groupSize, pending.count)]) }
         var outcome = Outcome()
-        var start = 0
-        while start < pending.count {
-            let group = Array(pending[start..<min(start + groupSize, pending.count)])
-            start += group.count
-            let made = try await withThrowingTaskGroup(of: Result<StoredCard, ItemFailure>.self) { tasks in
-                for id in group { tasks.addTask { await card(for: id, issuedOn: issuedOn) } }
-                var made: [Result<StoredCard, ItemFailure>] = []
-                for try await result in tasks { made.append(result) }
-                return made
-            }
-            var cards: [StoredCard] = []
-            for result in made {
-                switch result {
-                case .success(let card): cards.append(card)
-                case .failure(let failure):
-                    try await store.batches.fail(batchID: batchID, applicationID: failure.applicationID, problem: failure.problem)
-                    outcome.failed += 1
-                }
-            }
-            try await store.batches.complete(batchID: batchID, cards: cards, actor: actor, at: clock(), stageDue: stageDue)
-            outcome.personalised += cards.count
+        var entries: [BatchFolder.Entry] = []
+        var storing: [Task<(stored: Int, entries: [BatchFolder.Entry]), any Error>] = []
+        var reading: Task<[ProductionInput], any Error>?
+        func collect(_ task: Task<(stored: Int, entries: [BatchFolder.Entry]), any Error>) async throws {
+            let done = try await task.value
+            outcome.personalised += done.stored
+            entries += done.entries
         }
-        // A batch whose items were all done by an earlier run is closed here.
-        if pending.isEmpty { try await store.batches.complete(batchID: batchID, cards: [], actor: actor, at: clock(), stageDue: stageDue) }
-        return outcome
+        do {
+            for (index, group) in groups.enumerated() {
+                let inputs = try await (reading ?? read(group)).value
+                reading = index + 1 < groups.count ? read(groups[index + 1]) : nil
+                let made = await make(inputs, issuedOn: issuedOn)
+                var cards: [MadeCard] = []
+                for result in made {
+                    switch result {
+                    case .success(let card): cards.append(card)
+                    case .failure(let failure):
+                        try await store.batches.fail(batchID: batch.id, applicationID: failure.applicationID, problem: failure.problem)
+                        outcome.failed += 1
+                    }
+                }
+                if storing.count >= 2 { try await collect(storing.removeFirst()) }
+                storing.append(store(cards, batchID: batch.id, actor: actor, stageDue: stageDue, folder: folder))
+            }
+            while !storing.isEmpty { try await collect(storing.removeFirst()) }
+        } catch {
+            // Let the groups being stored finish before the caller removes the folder they write into.
+            _ = try? await reading?.value
+            for task in storing { _ = try? await task.value }
+            throw error
+        }
+        // A batch whose items were all done by an earlier run (or all failed) is closed here.
+        try await store.batches.complete(batchID: batch.id, cards: [], actor: actor, at: clock(), stageDue: stageDue)
+        return (outcome, entries)
+    }
+
+    func read(_ group: [Int64]) -> Task<[ProductionInput], any Error> {
+        Task { [store] in try await store.batches.productionInputs(applicationIDs: group) }
+    }
+
+    /// Stores a group's cards in one transaction, then writes the folders of those stored.
+    func store(_ cards: [MadeCard], batchID: Int64, actor: String, stageDue: LocalDate?, folder: BatchFolder?)
+        -> Task<(stored: Int, entries: [BatchFolder.Entry]), any Error> {
+        Task { [store, clock] in
+            let stored = try await store.batches.complete(batchID: batchID, cards: cards.map(\.stored), actor: actor, at: clock(), stageDue: stageDue)
+            guard let folder else { return (stored.count, []) }
+            let made = Dictionary(cards.map { ($0.stored.applicationID ?? 0, $0) }, uniquingKeysWith: { first, _ in first })
+            return (stored.count, try stored.compactMap { card in
+                guard let applicationID = card.applicationID, let source = made[applicationID] else { return nil }
+                return try folder.write(applicationID: applicationID, receiptCode: source.receiptCode, card: card, files: source.files)
+            })
+        }
     }
 
     public struct ItemFailure: Error {
@@ -74,99 +151,66 @@ public struct BatchProducer: Sendable {
         public let problem: String
     }
 
-    /// One application's card, or why it cannot be made.
-    public func card(for applicationID: Int64, issuedOn: LocalDate) async -> Result<StoredCard, ItemFailure> {
-        func fail(_ problem: String) -> Result<StoredCard, ItemFailure> { .failure(ItemFailure(applicationID: applicationID, problem: problem)) }
-        do {
-            guard let application = try await store.applications.application(id: applicationID) else { return fail("the application is gone") }
-            guard application.state == .approved else { return fail("the application is \(application.state.rawValue), not approved") }
-            guard let resident = try await store.residents.resident(id: application.residentID)?.resident else { return fail("the resident's record is gone") }
-            let history = try await store.residents.history(id: application.residentID)
-            guard let face = try await BiometricService(store: store, keys: keys).face(applicationID: applicationID) else {
-                return fail("no face photo was captured")
+    /// A card made for an item, with what its folder needs.
+    public struct MadeCard: Sendable {
+        public let stored: StoredCard
+        public let receiptCode: String
+        /// Every chip file, DG2 included (the stored card keeps the face sealed instead).
+        public let files: [LDSFile: [UInt8]]
+    }
+
+    /// The group's cards made on `workers` tasks, in the group's order.
+    func make(_ inputs: [ProductionInput], issuedOn: LocalDate) async -> [Result<MadeCard, ItemFailure>] {
+        let size = max(1, (inputs.count + workers - 1) / workers)
+        let slices = stride(from: 0, to: inputs.count, by: size).map { Array(inputs[$0..<min($0 + size, inputs.count)]) }
+        return await withTaskGroup(of: (Int, [Result<MadeCard, ItemFailure>]).self) { tasks in
+            for (index, slice) in slices.enumerated() {
+                tasks.addTask { (index, slice.map { card(for: $0, issuedOn: issuedOn) }) }
             }
-            let data = try CardData(resident: resident, issuedOn: issuedOn, cancelledPIN: history.cancelledPIN, catalog: catalog)
+            var parts = [[Result<MadeCard, ItemFailure>]](repeating: [], count: slices.count)
+            for await (index, part) in tasks { parts[index] = part }
+            return parts.flatMap { $0 }
+        }
+    }
+
+    /// One application's card from the register (for a single item; a batch reads a group at once).
+    public func card(for applicationID: Int64, issuedOn: LocalDate) async throws -> Result<MadeCard, ItemFailure> {
+        let inputs = try await store.batches.productionInputs(applicationIDs: [applicationID])
+        guard let input = inputs.first else { return .failure(ItemFailure(applicationID: applicationID, problem: "the application is gone")) }
+        return card(for: input, issuedOn: issuedOn)
+    }
+
+    /// One item's card, or why it cannot be made.
+    func card(for input: ProductionInput, issuedOn: LocalDate) -> Result<MadeCard, ItemFailure> {
+        func fail(_ problem: String) -> Result<MadeCard, ItemFailure> { .failure(ItemFailure(applicationID: input.applicationID, problem: problem)) }
+        do {
+            guard let application = input.application else { return fail("the application is gone") }
+            guard application.state == .approved else { return fail("the application is \(application.state.rawValue), not approved") }
+            guard let resident = input.resident else { return fail("the resident's record is gone") }
+            guard let sealed = input.face, !sealed.isUnavailable else { return fail("no face photo was captured") }
+            let face = [UInt8](try keys.open(sealed.sealed, context: StoredBiometric.context(applicationID: application.id, kind: .face)))
+            let data = try CardData(resident: resident, issuedOn: issuedOn, cancelledPIN: input.cancelledPIN, catalog: catalog)
             let card = try PersonalisedCard(data: data, faceJPEG: face, signer: signer, signingTime: clock())
             var stored = try StoredCard(card, residentID: resident.id, provinceCode: application.provinceCode, face: face, keys: keys)
-            stored.applicationID = applicationID
+            stored.applicationID = application.id
             stored.createdAt = clock()
-            return .success(stored)
+            return .success(MadeCard(stored: stored, receiptCode: application.receiptCode, files: card.files))
         } catch {
             return fail("\(error)")
         }
     }
 
-    /// Writes the batch's folder for the card printer: `batch-<id>/` with one folder per card (its chip files and
-    /// card.json), `manifest.jsonl` (one line per card) and `batch.json` (counts and failures). Written under a
-    /// temporary name and renamed into place; the batch becomes exported. Returns the folder.
-    public func export(batchID: Int64, to parent: URL) async throws -> URL {
-        guard let batch = try await store.batches.batch(id: batchID) else { throw BatchError.notFound(batchID) }
-        guard batch.state == .personalised || batch.state == .exported else { throw BatchError.wrongState(expected: .personalised, actual: batch.state) }
-        let manager = FileManager.default
-        let folder = parent.appendingPathComponent("batch-\(batchID)")
-        let staging = parent.appendingPathComponent(".batch-\(batchID).partial")
-        try? manager.removeItem(at: staging)
-        try manager.createDirectory(at: staging, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let failures: [[String: Any]] = try await store.batches.items(batchID: batchID).filter { $0.state == .failed }.map {
-            ["application_id": $0.applicationID, "problem": $0.problem]
-        }
-        var manifest = Data()
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        do {
-            var after: Int64 = 0
-            while true {
-                let page = try await store.batches.exportPage(batchID: batchID, after: after, limit: 500)
-                guard let last = page.last else { break }
-                after = last.applicationID
-                for (applicationID, receiptCode, card) in page {
-                    let name = String(applicationID)
-                    let cardFolder = staging.appendingPathComponent(name)
-                    try manager.createDirectory(at: cardFolder, withIntermediateDirectories: false)
-                    for file in LDSFile.allCases {
-                        if let bytes = card.files[file.rawValue] { try FastFileWriter.write(bytes, to: cardFolder.appendingPathComponent(file.fileName).path) }
-                    }
-                    try FastFileWriter.write(Data(card.record.utf8), to: cardFolder.appendingPathComponent("card.json").path)
-                    let line = ManifestLine(
-                        applicationId: applicationID, receiptCode: receiptCode, cardId: card.id, cardNumber: card.pin,
-                        folder: name, issuedOn: card.issuedOn.description, expiresOn: card.expiresOn?.description,
-                        efSodSha256: card.files["EF.SOD"].map { Hex.string(SHA256.hash(data: $0), uppercase: true) } ?? "")
-                    manifest.append(try encoder.encode(line))
-                    manifest.append(0x0A)
-                }
+    /// The folder entries of the cards an earlier run already stored, read back from the register.
+    func storedEntries(batchID: Int64, folder: BatchFolder) async throws -> [BatchFolder.Entry] {
+        var entries: [BatchFolder.Entry] = []
+        var after: Int64 = 0
+        while true {
+            let page = try await store.batches.exportPage(batchID: batchID, after: after, limit: 500)
+            guard let last = page.last else { return entries }
+            after = last.applicationID
+            for (applicationID, receiptCode, card) in page {
+                entries.append(try folder.write(applicationID: applicationID, receiptCode: receiptCode, card: card, files: try card.chipFiles(keys: keys)))
             }
-            try manifest.write(to: staging.appendingPathComponent("manifest.jsonl"))
-            let summary: [String: Any] = [
-                "batch_id": batchID, "province_code": batch.provinceCode, "cards": batch.done, "failed": batch.failed,
-                "created_at": ISO8601DateFormatter().string(from: batch.createdAt), "exported_at": ISO8601DateFormatter().string(from: clock()),
-                "failures": failures,
-            ]
-            try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys, .prettyPrinted]).write(to: staging.appendingPathComponent("batch.json"))
-            try? manager.removeItem(at: folder)
-            try manager.moveItem(at: staging, to: folder)
-        } catch {
-            try? manager.removeItem(at: staging)
-            throw error
-        }
-        if batch.state == .personalised {
-            try await store.batches.setState(batchID: batchID, from: .personalised, to: .exported, exportedTo: folder.path, at: clock())
-        }
-        return folder
-    }
-
-    struct ManifestLine: Encodable {
-        let applicationId: Int64
-        let receiptCode: String
-        let cardId: Int64
-        let cardNumber: String
-        let folder: String
-        let issuedOn: String
-        let expiresOn: String?
-        let efSodSha256: String
-
-        enum CodingKeys: String, CodingKey {
-            case applicationId = "application_id", receiptCode = "receipt_code", cardId = "card_id", cardNumber = "card_number", folder
-            case issuedOn = "issued_on", expiresOn = "expires_on", efSodSha256 = "ef_sod_sha256"
         }
     }
 }

@@ -104,13 +104,12 @@ struct BatchesController {
             }
             let signer = try production.pki.signer(passphrase: production.passphrase, on: service.clock())
             let producer = BatchProducer(store: store, keys: keys, signer: signer, catalog: service.catalog, calendar: service.calendar, clock: service.clock)
-            if batch.state == .open {
-                let outcome = try await producer.personalise(batchID: batch.id, actor: actor)
+            let run = try await producer.run(batchID: batch.id, actor: actor, to: production.exportFolder)
+            if let outcome = run.outcome {
                 try await audit.record("batch.personalise", target: "batch:\(batch.id)", purpose: "\(outcome.personalised) cards, \(outcome.failed) failed",
                                        request: request, context: context)
             }
-            let folder = try await producer.export(batchID: batch.id, to: production.exportFolder)
-            try await audit.record("batch.export", target: "batch:\(batch.id)", purpose: folder.lastPathComponent, request: request, context: context)
+            try await audit.record("batch.export", target: "batch:\(batch.id)", purpose: run.folder.lastPathComponent, request: request, context: context)
         case "printed":
             let moved = try await service.markPrinted(batchID: batch.id, actor: actor)
             try await audit.record("batch.printed", target: "batch:\(batch.id)", purpose: "\(moved) cards", request: request, context: context)

@@ -25,9 +25,7 @@ struct CardPageController {
         router.get(Routes.cardPage) { request, context in
             let card = try await card(context)
             try await audit.record("card.view", target: "resident:\(card.residentID)", request: request, context: context)
-            var files: [LDSFile: [UInt8]] = [:]
-            for (name, data) in card.files { if let file = LDSFile(rawValue: name) { files[file] = Array(data) } }
-            let report: PassiveAuthentication? = authenticator.trusted.isEmpty ? nil : await authenticator.verify(files: files)
+            let report: PassiveAuthentication? = authenticator.trusted.isEmpty ? nil : await authenticator.verify(files: try card.chipFiles(keys: keys))
             let model = try CardPageModel(card: card, report: report)
             var dictionary = model.dictionary
             dictionary["status"] = card.status.vietnamese
@@ -104,6 +102,7 @@ struct CardPageModel {
         struct Details: Decodable {
             let identifyingMarks: String
             let issuingAuthority: String
+            enum CodingKeys: String, CodingKey { case identifyingMarks = "identifying_marks", issuingAuthority = "issuing_authority" }
         }
     }
 
@@ -114,9 +113,7 @@ struct CardPageModel {
     init(card: StoredCard, report: PassiveAuthentication?) throws {
         self.card = card
         self.report = report
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        record = try decoder.decode(Record.self, from: Data(card.record.utf8))
+        record = try JSONDecoder().decode(Record.self, from: Data(card.record.utf8))
     }
 
     var dictionary: [String: Any] {

@@ -8,7 +8,7 @@ import Glibc
 /// alone would use the batch's time budget. The batch folder is written aside and renamed into place as a
 /// whole, so individual files need no atomic rename of their own.
 enum FastFileWriter {
-    static func write(_ bytes: some ContiguousBytes, to path: String) throws {
+    static func write(_ bytes: [UInt8], to path: String) throws {
         let fd = open(path, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
         defer { close(fd) }

@@ -57,17 +57,16 @@ struct BatchesRun: AsyncParsableCommand {
         let signer = try pki.directory.signer(passphrase: try pki.passphrase())
         let producer = BatchProducer(store: store, keys: keys, signer: signer)
         do {
-            guard let batch = try await store.batches.batch(id: id) else { throw BatchError.notFound(id) }
-            var started = Date()
-            if batch.state == .open {
-                let outcome = try await producer.personalise(batchID: id, actor: OperatorAudit.operatorName)
+            let started = Date()
+            let run = try await producer.run(batchID: id, actor: OperatorAudit.operatorName, to: URL(fileURLWithPath: out))
+            let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
+            if let outcome = run.outcome {
                 try await OperatorAudit(store: store, keys: keys).record("batch.personalise", target: "batch:\(id)", purpose: "\(outcome.personalised) cards, \(outcome.failed) failed")
-                printError("personalised \(outcome.personalised) cards, \(outcome.failed) failed, in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
-                started = Date()
+                printError("personalised \(outcome.personalised) cards, \(outcome.failed) failed, and exported to \(run.folder.path) in \(seconds) s")
+            } else {
+                printError("exported to \(run.folder.path) in \(seconds) s")
             }
-            let folder = try await producer.export(batchID: id, to: URL(fileURLWithPath: out))
-            printError("exported to \(folder.path) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
-            try await OperatorAudit(store: store, keys: keys).record("batch.export", target: "batch:\(id)", purpose: folder.path)
+            try await OperatorAudit(store: store, keys: keys).record("batch.export", target: "batch:\(id)", purpose: run.folder.path)
             try await BatchesCommand.show(store, id)
         } catch let error as BatchError {
             throw BatchesCommand.fail(error)

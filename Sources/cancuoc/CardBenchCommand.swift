@@ -51,8 +51,9 @@ struct CardBench: AsyncParsableCommand {
                     out.reserveCapacity(slice.count)
                     for data in slice {
                         let card = try PersonalisedCard(data: data, faceJPEG: face, signer: signer)
-                        _ = try card.qr.png()
-                        _ = card.qr.svg()
+                        let qr = try card.qr()
+                        _ = try qr.png()
+                        _ = qr.svg()
                         out.append(card.files)
                     }
                     return out

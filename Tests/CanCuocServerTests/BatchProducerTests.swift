@@ -32,7 +32,7 @@ import Testing
             var producer = BatchProducer(store: store, keys: keys, signer: signer)
             producer.groupSize = 2
             var firstTwo: [StoredCard] = []
-            for item in items.prefix(2) { firstTwo.append(try await producer.card(for: item.applicationID, issuedOn: LocalDate(Date())).get()) }
+            for item in items.prefix(2) { firstTwo.append(try await producer.card(for: item.applicationID, issuedOn: LocalDate(Date())).get().stored) }
             try await store.batches.complete(batchID: batch.id, cards: firstTwo, actor: "pc06", at: Date(), stageDue: nil)
             // A cancelled application fails its item on the resumed run.
             _ = try await service.advance(id: items[5].applicationID, to: .cancelled, actor: "duyet", note: "rút hồ sơ")
@@ -70,6 +70,11 @@ import Testing
                 let application = try #require(try await store.applications.application(id: item.applicationID))
                 let cards = try await store.cards.cards(residentID: application.residentID)
                 #expect(cards.count == 1 && cards[0].applicationID == application.id && application.state == .personalised)
+                // The register keeps the face sealed only: no DG2 in the clear; it is rebuilt to the bytes EF.SOD signed.
+                #expect(cards[0].files["DG2"] == nil && cards[0].sealedFace != nil)
+                let rebuilt = try cards[0].chipFiles(keys: keys)
+                #expect(rebuilt[.dg2].map { Data($0).range(of: Data(CardPageTests.face)) != nil } == true)
+                #expect(await authenticator.verify(files: rebuilt).passed)
             }
             #expect(try await service.markPrinted(batchID: batch.id, actor: "pc06") == 5)
         }

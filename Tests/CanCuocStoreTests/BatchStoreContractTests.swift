@@ -29,6 +29,34 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases)
+    func productionInputsReadAGroupInItsOrder(backend: Backend) async throws {
+        let store = try await backend.open()
+        let applications = try await Self.approved(store, count: 3)
+        // One resident's PIN is re-established (birth year corrected): the card names the cancelled PIN.
+        let moved = applications[1]
+        let before = try #require(try await store.residents.resident(id: moved.residentID))
+        let corrected = try PartialDate(iso: "1965-03-04")
+        let after = try await RegisterService(store: store).reestablishPIN(id: moved.residentID, sex: nil, birthDate: corrected, birthRegistrationProvince: nil,
+                                                                          expectedVersion: nil, actor: "t", reason: "sửa năm sinh")
+        #expect(after.resident.pin != before.resident.pin)
+
+        let inputs = try await store.batches.productionInputs(applicationIDs: [applications[2].id, 987_654, applications[0].id, moved.id])
+        #expect(inputs.map(\.applicationID) == [applications[2].id, 987_654, applications[0].id, moved.id])
+        #expect(inputs[1].application == nil && inputs[1].resident == nil && inputs[1].face == nil)
+        for (input, application) in [(inputs[0], applications[2]), (inputs[2], applications[0]), (inputs[3], moved)] {
+            #expect(input.application?.receiptCode == application.receiptCode && input.application?.state == .approved)
+            #expect(input.resident?.id == application.residentID)
+            let face = try await store.applications.biometric(applicationID: application.id, kind: .face)
+            #expect(input.face?.kind == .face && input.face?.sealed == face?.sealed)
+        }
+        #expect(inputs[0].cancelledPIN == nil && inputs[2].cancelledPIN == nil)
+        #expect(inputs[3].resident?.pin == after.resident.pin && inputs[3].cancelledPIN == before.resident.pin)
+        // The same PIN the record's history names.
+        let history = try await store.residents.history(id: moved.residentID)
+        #expect(inputs[3].cancelledPIN == history.cancelledPIN)
+    }
+
+    @Test(arguments: Backend.allCases)
     func batchesCountEveryCardOnce(backend: Backend) async throws {
         let store = try await backend.open()
         let service = ApplicationService(store: store)

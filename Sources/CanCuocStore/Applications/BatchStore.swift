@@ -108,9 +108,14 @@ public protocol BatchStore: Sendable {
     /// The newest batches of these provinces.
     func batches(provinceCodes: Set<String>, limit: Int) async throws -> [ProductionBatch]
     func items(batchID: Int64) async throws -> [BatchItem]
+    /// What personalising these applications needs, in their order, read in one snapshot (one query per kind
+    /// of row, not per item: a batch reads ten thousand of them).
+    func productionInputs(applicationIDs: [Int64]) async throws -> [ProductionInput]
     /// Stores each card and moves its application from approved to personalised, in one transaction; an
-    /// application no longer approved (cancelled meanwhile) fails its item instead.
-    func complete(batchID: Int64, cards: [StoredCard], actor: String, at: Date, stageDue: LocalDate?) async throws
+    /// application no longer approved (cancelled meanwhile) fails its item instead, and an item no longer pending
+    /// is left alone. Returns the cards stored (with their ids).
+    @discardableResult
+    func complete(batchID: Int64, cards: [StoredCard], actor: String, at: Date, stageDue: LocalDate?) async throws -> [StoredCard]
     /// Marks an item failed with the reason (no face, record no longer eligible ...); its application stays approved.
     func fail(batchID: Int64, applicationID: Int64, problem: String) async throws
     /// The cards of the batch's done items with their applications' receipt codes, in application order, a page
