@@ -221,8 +221,8 @@ struct PostgresApplicationStore: ApplicationStore {
 
     func replaceSealedBiometric(applicationID: Int64, kind: BiometricKind, sealed: Data) async throws {
         try await database.write { connection in
-            try await connection.query("UPDATE application_biometrics SET sealed = \(sealed) WHERE application_id = \(applicationID) AND kind = \(kind.rawValue)",
-                                       logger: logger)
+            _ = try await connection.query("UPDATE application_biometrics SET sealed = \(sealed) WHERE application_id = \(applicationID) AND kind = \(kind.rawValue)",
+                                           logger: logger)
         }
     }
 }

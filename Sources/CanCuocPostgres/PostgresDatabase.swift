@@ -106,7 +106,7 @@ extension PostgresConnection {
     }
 
     /// The first column of the first row.
-    func scalar<T: PostgresDecodable>(_ query: PostgresQuery, as type: T.Type, logger: Logger) async throws -> T? {
+    func scalar<T: PostgresDecodable & Sendable>(_ query: PostgresQuery, as type: T.Type, logger: Logger) async throws -> T? {
         for try await value in try await self.query(query, logger: logger).decode(T.self) { return value }
         return nil
     }
