@@ -94,11 +94,6 @@ public struct BatchProducer: Sendable {
         var entries: [BatchFolder.Entry] = []
         var storing: [Task<(stored: Int, entries: [BatchFolder.Entry]), any Error>] = []
         var reading: Task<[ProductionInput], any Error>?
-        func collect(_ task: Task<(stored: Int, entries: [BatchFolder.Entry]), any Error>) async throws {
-            let done = try await task.value
-            outcome.personalised += done.stored
-            entries += done.entries
-        }
         do {
             for (index, group) in groups.enumerated() {
                 let inputs = try await (reading ?? read(group)).value
@@ -113,10 +108,18 @@ public struct BatchProducer: Sendable {
                         outcome.failed += 1
                     }
                 }
-                if storing.count >= 2 { try await collect(storing.removeFirst()) }
+                if storing.count >= 2 {
+                    let done = try await storing.removeFirst().value
+                    outcome.personalised += done.stored
+                    entries += done.entries
+                }
                 storing.append(store(cards, batchID: batch.id, actor: actor, stageDue: stageDue, folder: folder))
             }
-            while !storing.isEmpty { try await collect(storing.removeFirst()) }
+            while !storing.isEmpty {
+                let done = try await storing.removeFirst().value
+                outcome.personalised += done.stored
+                entries += done.entries
+            }
         } catch {
             // Let the groups being stored finish before the caller removes the folder they write into.
             _ = try? await reading?.value
