@@ -120,7 +120,7 @@ struct PostgresAccountStore: AccountStore {
     func sessionAndAccount(tokenHash: String) async throws -> (Session, Account)? {
         try await database.read { connection in
             try await connection.all(PostgresQuery(unsafeSQL: """
-                SELECT \(Self.qualified(Self.accountColumns, "a")), s.csrf_token, s.second_factor_done, s.created_at, s.expires_at
+                SELECT \(ColumnList.qualified(Self.accountColumns, "a")), s.csrf_token, s.second_factor_done, s.created_at, s.expires_at
                 FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = $1
                 """, binds: .single(tokenHash)), logger: logger) { row in
                 let cells = Array(row)
@@ -189,7 +189,7 @@ struct PostgresAccountStore: AccountStore {
     func tokenAndOwner(tokenHash: String) async throws -> (APIToken, Account)? {
         try await database.read { connection in
             try await connection.all(PostgresQuery(unsafeSQL: """
-                SELECT \(Self.qualified(Self.tokenColumns, "t")), \(Self.qualified(Self.accountColumns, "a"))
+                SELECT \(ColumnList.qualified(Self.tokenColumns, "t")), \(ColumnList.qualified(Self.accountColumns, "a"))
                 FROM api_tokens t JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = $1
                 """, binds: .single(tokenHash)), logger: logger) { row in
                 let cells = Array(row)
@@ -199,9 +199,6 @@ struct PostgresAccountStore: AccountStore {
         }
     }
 
-    static func qualified(_ columns: String, _ alias: String) -> String {
-        columns.split(separator: ",").map { alias + "." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
-    }
 
     func tokens(accountID: AccountID?) async throws -> [APIToken] {
         try await database.read { connection in

@@ -92,8 +92,8 @@ struct PostgresBatchStore: BatchStore {
     /// One statement (so one snapshot) for the whole group: the applications in the given order, each with its
     /// resident, the PIN its PIN replaced and its face.
     static let productionSQL: String = {
-        let application = PostgresApplicationStore.columns.split(separator: ",").map { "a." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
-        let face = PostgresApplicationStore.biometricColumns.split(separator: ",").map { "f." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+        let application = ColumnList.qualified(PostgresApplicationStore.columns, "a")
+        let face = ColumnList.qualified(PostgresApplicationStore.biometricColumns, "f")
         return """
             SELECT w.id, a.id IS NOT NULL, r.id IS NOT NULL, f.application_id IS NOT NULL, l.old_pin, \(application), \(PostgresResidentRow.selectList), \(face)
             FROM unnest($1::bigint[]) WITH ORDINALITY AS w(id, n)
@@ -107,9 +107,9 @@ struct PostgresBatchStore: BatchStore {
     }()
 
     func productionInputs(applicationIDs: [Int64]) async throws -> [ProductionInput] {
-        let applicationWidth = PostgresApplicationStore.columns.split(separator: ",").count
+        let applicationWidth = ColumnList.count(PostgresApplicationStore.columns)
         let residentWidth = PostgresResidentRow.names.count
-        let faceWidth = PostgresApplicationStore.biometricColumns.split(separator: ",").count
+        let faceWidth = ColumnList.count(PostgresApplicationStore.biometricColumns)
         return try await database.read { connection in
             try await connection.all(PostgresQuery(unsafeSQL: Self.productionSQL, binds: .single(applicationIDs)), logger: logger) { row in
                 let cells = Array(row)
@@ -166,7 +166,7 @@ struct PostgresBatchStore: BatchStore {
     }
 
     func exportPage(batchID: Int64, after: Int64, limit: Int) async throws -> [(applicationID: Int64, receiptCode: String, card: StoredCard)] {
-        let columns = PostgresCardStore.columns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+        let columns = ColumnList.qualified(PostgresCardStore.columns, "c")
         return try await database.read { connection in
             var binds = PostgresBindings()
             binds.append(batchID)

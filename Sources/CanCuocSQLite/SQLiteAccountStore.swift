@@ -24,9 +24,6 @@ struct SQLiteAccountStore: AccountStore {
     }
 
     /// `columns` with each name prefixed by a table alias.
-    static func qualified(_ columns: String, _ alias: String) -> String {
-        columns.split(separator: ",").map { alias + "." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
-    }
 
     static func us(_ date: Date) -> Int64 { AuditChain.microseconds(date) }
 
@@ -109,7 +106,7 @@ struct SQLiteAccountStore: AccountStore {
     func sessionAndAccount(tokenHash: String) async throws -> (Session, Account)? {
         try await writer.read { db in
             guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT \(Self.qualified(Self.accountColumns, "a")), s.csrf_token, s.second_factor_done, s.created_at, s.expires_at
+                SELECT \(ColumnList.qualified(Self.accountColumns, "a")), s.csrf_token, s.second_factor_done, s.created_at, s.expires_at
                 FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ?
                 """), arguments: [tokenHash]) else { return nil }
             let account = try Self.account(row)
@@ -161,7 +158,7 @@ struct SQLiteAccountStore: AccountStore {
     func tokenAndOwner(tokenHash: String) async throws -> (APIToken, Account)? {
         try await writer.read { db in
             guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT \(Self.qualified(Self.tokenColumns, "t")), \(Self.qualified(Self.accountColumns, "a"))
+                SELECT \(ColumnList.qualified(Self.tokenColumns, "t")), \(ColumnList.qualified(Self.accountColumns, "a"))
                 FROM api_tokens t JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = ?
                 """), arguments: [tokenHash]) else { return nil }
             return (Self.token(row), try Self.account(row, offset: 9))

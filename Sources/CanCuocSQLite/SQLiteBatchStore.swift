@@ -108,7 +108,7 @@ struct SQLiteBatchStore: BatchStore {
     }
 
     func exportPage(batchID: Int64, after: Int64, limit: Int) async throws -> [(applicationID: Int64, receiptCode: String, card: StoredCard)] {
-        let columns = SQLiteCardStore.columns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+        let columns = ColumnList.qualified(SQLiteCardStore.columns, "c")
         return try await writer.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT \(columns), i.application_id, a.receipt_code FROM batch_items i

@@ -38,9 +38,7 @@ struct BatchFolder: Sendable {
             applicationId: applicationID, receiptCode: receiptCode, cardId: card.id, cardNumber: card.pin, folder: name,
             issuedOn: card.issuedOn.description, expiresOn: card.expiresOn?.description,
             efSodSha256: files[.sod].map { Hex.string(SHA256.hash(data: $0), uppercase: true) } ?? "")
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Entry(applicationID: applicationID, line: try encoder.encode(line))
+        return Entry(applicationID: applicationID, line: try line.json())
     }
 
     /// Writes the manifest and batch.json, then renames the folder into place (replacing an earlier export).
@@ -66,7 +64,7 @@ struct BatchFolder: Sendable {
         try? FileManager.default.removeItem(at: staging)
     }
 
-    struct ManifestLine: Encodable {
+    struct ManifestLine: JSONText {
         let applicationId: Int64
         let receiptCode: String
         let cardId: Int64

@@ -83,16 +83,16 @@ public struct BatchProducer: Sendable {
 
     /// Group by group: one read for the group, the cards made on every core, then the group stored in one
     /// transaction and its files written. Three stages overlap so no core waits: the next group is read while
-    /// this one is made, and up to `storing` groups are being stored and written meanwhile.
+    /// this one is made, and up to two groups are being stored and written meanwhile.
     func personalise(batch: ProductionBatch, actor: String, folder: BatchFolder?) async throws -> (outcome: Outcome, entries: [BatchFolder.Entry]) {
         guard batch.state == .open else { throw BatchError.wrongState(expected: .open, actual: batch.state) }
         let pending = try await store.batches.items(batchID: batch.id).filter { $0.state == .pending }.map(\.applicationID)
         let issuedOn = LocalDate(clock())
         let stageDue = try ApplicationService(store: store, calendar: calendar, catalog: catalog, clock: clock).stageDue(of: .personalised, from: issuedOn)
         let groups = stride(from: 0, to: pending.count, by: groupSize).map { Array(pending[$0..<min($0 + groupSize, pending.count)]) }
-        var outcome = Outcome()
-        var entries: [BatchFolder.Entry] = []
-        var storing: [Task<(stored: Int, entries: [BatchFolder.Entry]), any Error>] = []
+        var failed = 0
+        var stored = Stored()
+        var storing: [Task<Stored, any Error>] = []
         var reading: Task<[ProductionInput], any Error>?
         do {
             for (index, group) in groups.enumerated() {
@@ -105,21 +105,13 @@ public struct BatchProducer: Sendable {
                     case .success(let card): cards.append(card)
                     case .failure(let failure):
                         try await store.batches.fail(batchID: batch.id, applicationID: failure.applicationID, problem: failure.problem)
-                        outcome.failed += 1
+                        failed += 1
                     }
                 }
-                if storing.count >= 2 {
-                    let done = try await storing.removeFirst().value
-                    outcome.personalised += done.stored
-                    entries += done.entries
-                }
+                if storing.count >= 2 { stored.add(try await storing.removeFirst().value) }
                 storing.append(store(cards, batchID: batch.id, actor: actor, stageDue: stageDue, folder: folder))
             }
-            while !storing.isEmpty {
-                let done = try await storing.removeFirst().value
-                outcome.personalised += done.stored
-                entries += done.entries
-            }
+            while !storing.isEmpty { stored.add(try await storing.removeFirst().value) }
         } catch {
             // Let the groups being stored finish before the caller removes the folder they write into.
             _ = try? await reading?.value
@@ -128,7 +120,18 @@ public struct BatchProducer: Sendable {
         }
         // A batch whose items were all done by an earlier run (or all failed) is closed here.
         try await store.batches.complete(batchID: batch.id, cards: [], actor: actor, at: clock(), stageDue: stageDue)
-        return (outcome, entries)
+        return (Outcome(personalised: stored.cards, failed: failed), stored.entries)
+    }
+
+    /// What storing groups gave: the cards stored and their folder entries.
+    struct Stored: Sendable {
+        var cards = 0
+        var entries: [BatchFolder.Entry] = []
+
+        mutating func add(_ other: Stored) {
+            cards += other.cards
+            entries += other.entries
+        }
     }
 
     func read(_ group: [Int64]) -> Task<[ProductionInput], any Error> {
@@ -136,13 +139,12 @@ public struct BatchProducer: Sendable {
     }
 
     /// Stores a group's cards in one transaction, then writes the folders of those stored.
-    func store(_ cards: [MadeCard], batchID: Int64, actor: String, stageDue: LocalDate?, folder: BatchFolder?)
-        -> Task<(stored: Int, entries: [BatchFolder.Entry]), any Error> {
+    func store(_ cards: [MadeCard], batchID: Int64, actor: String, stageDue: LocalDate?, folder: BatchFolder?) -> Task<Stored, any Error> {
         Task { [store, clock] in
             let stored = try await store.batches.complete(batchID: batchID, cards: cards.map(\.stored), actor: actor, at: clock(), stageDue: stageDue)
-            guard let folder else { return (stored.count, []) }
+            guard let folder else { return Stored(cards: stored.count) }
             let made = Dictionary(cards.map { ($0.stored.applicationID ?? 0, $0) }, uniquingKeysWith: { first, _ in first })
-            return (stored.count, try stored.compactMap { card in
+            return Stored(cards: stored.count, entries: try stored.compactMap { card in
                 guard let applicationID = card.applicationID, let source = made[applicationID] else { return nil }
                 return try folder.write(applicationID: applicationID, receiptCode: source.receiptCode, card: card, files: source.files)
             })

@@ -18,7 +18,7 @@ import Testing
             let today = LocalDate(Date())
             let codeToday = AdminEdition.inForce(on: today) == commune.edition ? commune.code
                 : try #require(AdminUnitCatalog.shared.reformTargets[commune.code]?.first?.newCode)
-            var plan: [String: Any] = ["place": "school", "place_name": "Trường THPT Lê Lợi", "commune": codeToday,
+            let plan: [String: Any] = ["place": "school", "place_name": "Trường THPT Lê Lợi", "commune": codeToday,
                                        "starts_on": today.description, "ends_on": today.adding(days: 2).description, "shifts": 2, "machines": 3, "officers": ["pc06"]]
             // A bad plan lists every fault; nothing is saved.
             var bad = plan
