@@ -117,12 +117,15 @@ struct PostgresAccountStore: AccountStore {
         }
     }
 
+    /// Asked on every console request: built once.
+    static let sessionAndAccountSQL = """
+        SELECT \(ColumnList.qualified(accountColumns, "a")), s.csrf_token, s.second_factor_done, s.created_at, s.expires_at
+        FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = $1
+        """
+
     func sessionAndAccount(tokenHash: String) async throws -> (Session, Account)? {
         try await database.read { connection in
-            try await connection.all(PostgresQuery(unsafeSQL: """
-                SELECT \(ColumnList.qualified(Self.accountColumns, "a")), s.csrf_token, s.second_factor_done, s.created_at, s.expires_at
-                FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = $1
-                """, binds: .single(tokenHash)), logger: logger) { row in
+            try await connection.all(PostgresQuery(unsafeSQL: Self.sessionAndAccountSQL, binds: .single(tokenHash)), logger: logger) { row in
                 let cells = Array(row)
                 let account = try Self.account(cells: cells, offset: 0)
                 return (Session(tokenHash: tokenHash, accountID: account.id, csrfToken: try cells[12].decode(String.self),
@@ -186,12 +189,15 @@ struct PostgresAccountStore: AccountStore {
         }
     }
 
+    /// Asked on every API request: built once.
+    static let tokenAndOwnerSQL = """
+        SELECT \(ColumnList.qualified(tokenColumns, "t")), \(ColumnList.qualified(accountColumns, "a"))
+        FROM api_tokens t JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = $1
+        """
+
     func tokenAndOwner(tokenHash: String) async throws -> (APIToken, Account)? {
         try await database.read { connection in
-            try await connection.all(PostgresQuery(unsafeSQL: """
-                SELECT \(ColumnList.qualified(Self.tokenColumns, "t")), \(ColumnList.qualified(Self.accountColumns, "a"))
-                FROM api_tokens t JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = $1
-                """, binds: .single(tokenHash)), logger: logger) { row in
+            try await connection.all(PostgresQuery(unsafeSQL: Self.tokenAndOwnerSQL, binds: .single(tokenHash)), logger: logger) { row in
                 let cells = Array(row)
                 let (token, account) = (try Self.token(cells: cells), try Self.account(cells: cells, offset: 9))
                 return (token, account)

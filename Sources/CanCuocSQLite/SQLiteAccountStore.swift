@@ -103,12 +103,15 @@ struct SQLiteAccountStore: AccountStore {
         }
     }
 
+    /// Asked on every console request: built once.
+    static let sessionAndAccountSQL = """
+        SELECT \(ColumnList.qualified(accountColumns, "a")), s.csrf_token, s.second_factor_done, s.created_at, s.expires_at
+        FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ?
+        """
+
     func sessionAndAccount(tokenHash: String) async throws -> (Session, Account)? {
-        try await writer.read { db in
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT \(ColumnList.qualified(Self.accountColumns, "a")), s.csrf_token, s.second_factor_done, s.created_at, s.expires_at
-                FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ?
-                """), arguments: [tokenHash]) else { return nil }
+        try writer.pointRead { db in
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: Self.sessionAndAccountSQL), arguments: [tokenHash]) else { return nil }
             let account = try Self.account(row)
             return (Session(tokenHash: tokenHash, accountID: account.id, csrfToken: row[12], secondFactorDone: row[13],
                             createdAt: Date(microseconds: row[14]), expiresAt: Date(microseconds: row[15])), account)
@@ -155,12 +158,15 @@ struct SQLiteAccountStore: AccountStore {
         try await writer.read { db in try Row.fetchOne(db, sql: "SELECT \(Self.tokenColumns) FROM api_tokens WHERE token_hash = ?", arguments: [tokenHash]).map(Self.token) }
     }
 
+    /// Asked on every API request: built once.
+    static let tokenAndOwnerSQL = """
+        SELECT \(ColumnList.qualified(tokenColumns, "t")), \(ColumnList.qualified(accountColumns, "a"))
+        FROM api_tokens t JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = ?
+        """
+
     func tokenAndOwner(tokenHash: String) async throws -> (APIToken, Account)? {
-        try await writer.read { db in
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT \(ColumnList.qualified(Self.tokenColumns, "t")), \(ColumnList.qualified(Self.accountColumns, "a"))
-                FROM api_tokens t JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = ?
-                """), arguments: [tokenHash]) else { return nil }
+        try writer.pointRead { db in
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: Self.tokenAndOwnerSQL), arguments: [tokenHash]) else { return nil }
             return (Self.token(row), try Self.account(row, offset: 9))
         }
     }

@@ -17,7 +17,8 @@ struct SQLiteAuditStore: AuditStore {
 
     func append(_ drafts: [AuditDraft], checkpoint: @escaping @Sendable (AuditHead, Int64, Date?) throws -> AuditCheckpoint?) async throws -> AuditHead {
         try await writer.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_head WHERE id = 1") else { throw StoreError.notFound }
+            // Every audited request comes through here: the statements stay compiled.
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit_head WHERE id = 1")) else { throw StoreError.notFound }
             let entries = AuditChain.link(drafts, after: AuditHead(sequence: row[0], hash: row[1]))
             let insert = try db.cachedStatement(sql: "INSERT INTO audit_entries (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
             for entry in entries {
@@ -27,8 +28,8 @@ struct SQLiteAuditStore: AuditStore {
             }
             guard let last = entries.last else { return AuditHead(sequence: row[0], hash: row[1]) }
             let head = AuditHead(sequence: last.sequence, hash: last.hash)
-            try db.execute(sql: "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", arguments: [head.sequence, head.hash])
-            let previous = try Row.fetchOne(db, sql: "SELECT seq, time_us FROM audit_checkpoints ORDER BY seq DESC LIMIT 1")
+            try db.cachedStatement(sql: "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1").execute(arguments: [head.sequence, head.hash])
+            let previous = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, time_us FROM audit_checkpoints ORDER BY seq DESC LIMIT 1"))
             if let signed = try checkpoint(head, previous?[0] ?? 0, (previous?[1] as Int64?).map(Date.init(microseconds:))) {
                 try db.execute(sql: "INSERT INTO audit_checkpoints VALUES (?, ?, ?, ?)",
                                arguments: [signed.sequence, signed.hash, AuditChain.microseconds(signed.time), signed.signature])

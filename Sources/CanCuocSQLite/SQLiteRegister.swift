@@ -6,6 +6,8 @@ import GRDB
 /// The embedded backend: one SQLite file (GRDB `DatabasePool`, WAL) or an in-memory database.
 public final class SQLiteRegister: RegisterStore {
     let writer: any DatabaseWriter
+    /// Keeps the write-ahead log of a file copied into the file, off the writer's path (nil in memory).
+    let checkpointer: SQLiteCheckpointer?
     let clock: @Sendable () -> Date
     public let residents: any ResidentStore
     public let households: any HouseholdStore
@@ -23,7 +25,8 @@ public final class SQLiteRegister: RegisterStore {
     public convenience init(path: String, clock: @escaping @Sendable () -> Date = Date.init) throws {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try self.init(writer: DatabasePool(path: path, configuration: Self.configuration()), clock: clock)
+        let pool = try DatabasePool(path: path, configuration: Self.configuration(checkpointInBackground: true))
+        try self.init(writer: pool, checkpointer: SQLiteCheckpointer(path: path), clock: clock)
     }
 
     /// Builds a new database file in one go (seeding a whole province): no journal, no syncs, one
@@ -66,8 +69,9 @@ public final class SQLiteRegister: RegisterStore {
         try SQLiteRegister(writer: DatabaseQueue(configuration: configuration()), clock: clock)
     }
 
-    init(writer: any DatabaseWriter, clock: @escaping @Sendable () -> Date) throws {
+    init(writer: any DatabaseWriter, checkpointer: SQLiteCheckpointer? = nil, clock: @escaping @Sendable () -> Date) throws {
         self.writer = writer
+        self.checkpointer = checkpointer
         self.clock = clock
         try SQLiteMigrations.migrator.migrate(writer)
         try writer.write { db in try SQLiteIndexes.restore(in: db) }
@@ -83,11 +87,18 @@ public final class SQLiteRegister: RegisterStore {
         sessions = SQLiteSessionStore(writer: writer)
     }
 
-    static func configuration() -> Configuration {
+    static func configuration(checkpointInBackground: Bool = false) -> Configuration {
         var config = Configuration()
+        // The writer waits while the checkpointer starts the log over (a few milliseconds, rarely).
+        if checkpointInBackground { config.busyMode = .timeout(5) }
         config.prepareDatabase { db in
             // WAL + NORMAL is durable across application crashes; a power cut may lose the last commits only.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // No commit copies the log into the file: `SQLiteCheckpointer` does it from its own connection.
+            if checkpointInBackground {
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+                try db.execute(sql: "PRAGMA journal_size_limit = \(SQLiteCheckpointer.restartFrames * 4096)")
+            }
             // 16 MB of page cache per connection: the pool has a writer and up to 5 readers, and the
             // operating system caches the file as well.
             try db.execute(sql: "PRAGMA cache_size = -16384")

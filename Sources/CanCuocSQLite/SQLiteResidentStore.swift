@@ -66,7 +66,7 @@ struct SQLiteResidentStore: ResidentStore {
     }
 
     func resident(pin: PIN) async throws -> VersionedResident? {
-        try await writer.read { db in
+        try writer.pointRead { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT \(ResidentRow.selectList) FROM residents WHERE pin = ?"), arguments: [pin.digits])
                 .map(ResidentRow.decode)
         }

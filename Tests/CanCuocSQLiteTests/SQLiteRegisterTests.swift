@@ -39,6 +39,27 @@ import Testing
         #expect(try await reopened.residents.search(ResidentQuery(name: "quach mo")).items.count == 1)
     }
 
+    /// No commit copies the log into the file; the background checkpointer does. Without it the database
+    /// file alone (no `-wal` beside it) would hold none of the new records.
+    @Test func theLogIsCopiedIntoTheFileInTheBackground() async throws {
+        let folder = Self.folder()
+        let path = folder.appendingPathComponent("c.sqlite").path
+        let register = try SQLiteRegister(path: path)
+        let service = RegisterService(store: register)
+        for _ in 0..<40 { _ = try await service.create(Fixtures.resident("Lò Thị Sen"), actor: "t", reason: "r") }
+        let autocheckpoint = try await DatabaseQueue(path: path).read { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }
+        #expect(autocheckpoint != 0, "a plain connection keeps SQLite's default")
+        var copied = 0
+        for attempt in 0..<50 where copied < 40 {
+            if attempt > 0 { try await Task.sleep(for: .milliseconds(100)) }
+            let copy = folder.appendingPathComponent("copy-\(attempt).sqlite").path
+            try FileManager.default.copyItem(atPath: path, toPath: copy)
+            copied = (try? await DatabaseQueue(path: copy).read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM residents") ?? 0 }) ?? 0
+        }
+        #expect(copied == 40)
+        try? FileManager.default.removeItem(at: folder)
+    }
+
     @Test func buildingANewFileLeavesNothingWhenItFails() async throws {
         let path = Self.folder().appendingPathComponent("new.sqlite").path
         await #expect(throws: GeneratorError.self) {
