@@ -10,14 +10,26 @@ public enum RecordJSON {
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    public static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
+    /// One decoder for every record read: its options never change after this, and decoding does not
+    /// modify it (search results decode a few dozen nested parts per record).
+    static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970
-        return try decoder.decode(type, from: Data(text.utf8))
+        return decoder
+    }()
+
+    public static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
+        try decoder.decode(type, from: Data(text.utf8))
     }
 
     public static func decodeOptional<T: Decodable>(_ type: T.Type, from text: String?) throws -> T? {
-        guard let text else { return nil }
+        guard let text, text != "null" else { return nil }
+        return try decode(type, from: text)
+    }
+
+    /// A list part: most records have none, and "[]" needs no decoder.
+    public static func decodeList<Element: Decodable>(_ type: [Element].Type, from text: String?) throws -> [Element] {
+        guard let text, text != "[]", text != "null" else { return [] }
         return try decode(type, from: text)
     }
 }

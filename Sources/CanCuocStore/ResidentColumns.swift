@@ -103,6 +103,7 @@ public enum ResidentColumns {
         }
         func partial(_ column: String) throws -> PartialDate? { try text(column).map(PartialDate.init(iso:)) }
         func json<T: Decodable>(_ type: T.Type, _ column: String) throws -> T? { try RecordJSON.decodeOptional(type, from: text(column)) }
+        func list<T: Decodable>(_ type: [T].Type, _ column: String) throws -> [T] { try RecordJSON.decodeList(type, from: text(column)) }
         func required<T>(_ found: T?, _ column: String) throws -> T {
             guard let found else { throw ColumnError.missing(column) }
             return found
@@ -115,7 +116,7 @@ public enum ResidentColumns {
             provinceCode: try required(text("province_code"), "province_code"),
             pin: try PIN(required(text("pin"), "pin"), bornAbroad: true),
             fullName: try required(text("full_name"), "full_name"),
-            otherNames: try json([String].self, "other_names") ?? [],
+            otherNames: try list([String].self, "other_names"),
             birthDate: try PartialDate(iso: required(text("birth_date"), "birth_date")),
             sex: try text("sex").flatMap(Sex.init(rawValue:)) ?? .male,
             placeOfBirth: try place("birth_place_unit", "birth_place_detail"),
@@ -127,11 +128,11 @@ public enum ResidentColumns {
             nationality: try text("nationality") ?? "",
             bloodType: try text("blood_type").flatMap(BloodType.init(rawValue:)),
             oldIdNumber: try text("old_id"),
-            documents: try json([IdentityDocument].self, "documents") ?? [],
+            documents: try list([IdentityDocument].self, "documents"),
             father: try json(PersonLink.self, "father"),
             mother: try json(PersonLink.self, "mother"),
             spouse: try json(PersonLink.self, "spouse"),
-            children: try json([PersonLink].self, "children") ?? [],
+            children: try list([PersonLink].self, "children"),
             legalRepresentative: try json(PersonLink.self, "legal_representative"),
             maritalStatus: try text("marital_status").flatMap(MaritalStatus.init(rawValue:)),
             permanentResidence: try address("perm_unit", "perm_street"),
