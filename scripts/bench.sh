@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make bench: the issue's speed and memory figures on the release build, as a markdown table.
-# PEOPLE (default 3,700,000) and IMPORT_ROWS (default 1,000,000) can be lowered for a quick look.
+# PEOPLE (default 3,700,000) and IMPORT_ROWS (default 1,000,000) can be lowered for a quick look;
+# ONLY_REGISTER=1 stops after the register figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.build/release/cancuoc
@@ -61,7 +62,7 @@ for line in sys.stdin:
     words = [w for w in line.split() if not w[0] in 'ymdu' or not w[1:2].isdigit()]
     print(' '.join(words))" >"$WORK/names.txt"
 bench() { # connections, prefix, list[, body key]
-  WRK_PREFIX="$2" WRK_LIST="$3" WRK_BODY_KEY="${4:-}" WRK_TOKEN="$TOKEN" wrk -t2 -c"$1" -d"$DURATION" -s bench/pins.lua "http://127.0.0.1:$PORT" | grep RESULT
+  WRK_PREFIX="$2" WRK_LIST="$3" WRK_BODY_KEY="${4:-}" WRK_TOKEN="$TOKEN" wrk -t"$(( $1 < 2 ? 1 : 2 ))" -c"$1" -d"$DURATION" -s bench/pins.lua "http://127.0.0.1:$PORT" | grep RESULT
 }
 field() { echo "$1" | grep -oE "$2=[0-9.]+" | cut -d= -f2; }
 echo "/static/app.css" >"$WORK/static.txt"
@@ -70,6 +71,7 @@ echo "/static/app.css" >"$WORK/static.txt"
 ceiling=$(TOKEN= bench "$CONNECTIONS" "" "$WORK/static.txt")
 pin_tp=$(bench "$CONNECTIONS" "/api/v1/residents/" "$WORK/pins.txt")
 pin=$(bench 4 "/api/v1/residents/" "$WORK/pins.txt")
+pin_one=$(bench 1 "/api/v1/residents/" "$WORK/pins.txt")
 name_tp=$(bench "$CONNECTIONS" "/api/v1/residents/search" "$WORK/names.txt" name)
 name=$(bench 4 "/api/v1/residents/search" "$WORK/names.txt" name)
 rss_mb=$(( $(grep VmHWM /proc/$SERVER/status | awk '{print $2}') / 1024 ))
@@ -80,6 +82,7 @@ serve --without-audit
 pin_tp_off=$(bench "$CONNECTIONS" "/api/v1/residents/" "$WORK/pins.txt")
 rows+=("| trivial endpoint (static CSS from memory), wrk -c$CONNECTIONS $DURATION | $(field "$ceiling" rps) req/s | framework ceiling | 1 |")
 rows+=("| PIN lookup through the API (GET /api/v1/residents/{pin}, bearer token), wrk -c4 | p50 $(field "$pin" p50) ms, p99 $(field "$pin" p99) ms, $(field "$pin" rps) req/s | p99 ≤ 2 ms | |")
+rows+=("| PIN lookup through the API, one request at a time (wrk -c1) | p50 $(field "$pin_one" p50) ms, p99 $(field "$pin_one" p99) ms, $(field "$pin_one" rps) req/s | | |")
 rows+=("| PIN lookup through the API, wrk -c$CONNECTIONS, audited | $(field "$pin_tp" rps) req/s, p99 $(field "$pin_tp" p99) ms, errors $(field "$pin_tp" errors) | | $(ratio "$(field "$pin_tp" rps)" "$(field "$ceiling" rps)") of the ceiling |")
 rows+=("| PIN lookup through the API, wrk -c$CONNECTIONS, audit off | $(field "$pin_tp_off" rps) req/s, p99 $(field "$pin_tp_off" p99) ms | audited ≥ 0.5 × this | audited/off $(ratio "$(field "$pin_tp" rps)" "$(field "$pin_tp_off" rps)") |")
 rows+=("| name search through the API (POST, full names, no marks), wrk -c4 | p50 $(field "$name" p50) ms, p95 $(field "$name" p95) ms, p99 $(field "$name" p99) ms | p95 ≤ 20 ms | |")
@@ -88,6 +91,16 @@ rows+=("| server resident memory after the audited runs (peak) | $rss_mb MB | �
 rows+=("| audit entries written by the audited runs (one per read, group commit) | $audit_entries | | |")
 kill $SERVER 2>/dev/null || true
 SERVER=
+print_table() {
+  echo
+  echo "| figure | measured | reference or limit | ratio |"
+  echo "| --- | --- | --- | --- |"
+  printf '%s\n' "${rows[@]}"
+  echo
+  echo "Machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB; $(date -u +%F)."
+}
+# ONLY_REGISTER=1: stop after the register figures (seed, import, look-ups), for a quicker look.
+if [ -n "${ONLY_REGISTER:-}" ]; then print_table; exit 0; fi
 
 AUDIT_ENTRIES=${AUDIT_ENTRIES:-10000000}
 echo "audit trail of $AUDIT_ENTRIES entries..." >&2
@@ -114,9 +127,4 @@ echo "PostgreSQL..." >&2
 mapfile -t postgres_rows < <(PEOPLE="$PEOPLE" DURATION="$DURATION" CONNECTIONS="$CONNECTIONS" scripts/bench-postgres.sh)
 rows+=("${postgres_rows[@]}")
 
-echo
-echo "| figure | measured | reference or limit | ratio |"
-echo "| --- | --- | --- | --- |"
-printf '%s\n' "${rows[@]}"
-echo
-echo "Machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB; $(date -u +%F)."
+print_table

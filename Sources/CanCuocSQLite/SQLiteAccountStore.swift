@@ -6,6 +6,8 @@ import GRDB
 /// Accounts, sessions, tokens and token rate windows in the SQLite file.
 struct SQLiteAccountStore: AccountStore {
     let writer: any DatabaseWriter
+    /// Token and session look-ups (every request) read here.
+    let pointReader: SQLitePointReader
 
     static let accountColumns = "id, username, display_name, role, unit, password_hash, totp_secret, must_change_password, disabled, failed_sign_ins, locked_until, created_at"
 
@@ -110,7 +112,7 @@ struct SQLiteAccountStore: AccountStore {
         """
 
     func sessionAndAccount(tokenHash: String) async throws -> (Session, Account)? {
-        try writer.pointRead { db in
+        try pointReader.read { db in
             guard let row = try Row.fetchOne(db.cachedStatement(sql: Self.sessionAndAccountSQL), arguments: [tokenHash]) else { return nil }
             let account = try Self.account(row)
             return (Session(tokenHash: tokenHash, accountID: account.id, csrfToken: row[12], secondFactorDone: row[13],
@@ -165,7 +167,7 @@ struct SQLiteAccountStore: AccountStore {
         """
 
     func tokenAndOwner(tokenHash: String) async throws -> (APIToken, Account)? {
-        try writer.pointRead { db in
+        try pointReader.read { db in
             guard let row = try Row.fetchOne(db.cachedStatement(sql: Self.tokenAndOwnerSQL), arguments: [tokenHash]) else { return nil }
             return (Self.token(row), try Self.account(row, offset: 9))
         }

@@ -8,11 +8,12 @@ import Synchronization
 /// (each audited read waits for its entry's commit) waited 10–20 ms. GRDB has no background checkpoint,
 /// hence this small loop.
 ///
-/// A passive checkpoint never blocks the writer or the readers. Under a steady stream of commits it may
-/// never find the log wholly copied at a moment the writer could start it over, so once the log passes
-/// `restartFrames` a restarting checkpoint waits (up to `restartWait`) for the writer and the readers, so
-/// that the next commit writes the log from its start again (the pool's `journal_size_limit` keeps the
-/// file at that size).
+/// A passive checkpoint never blocks the writer or the readers. Under a steady stream of commits it never
+/// finds the log wholly copied at a moment the writer could start it over, so once the log passes
+/// `restartFrames` the round also asks the pool's writer for a passive checkpoint of its own: by then
+/// nearly every page is copied, and as no commit can come in between, the writer's next commit starts
+/// the log over (the pool's `journal_size_limit` keeps the file at that size). A restarting checkpoint
+/// from here would hold the writer's lock while it waits for readers, which stalled commits by 20-30 ms.
 ///
 /// Each round opens and closes its connection on a thread of its own, holding `stopped`'s lock; `deinit`
 /// takes the lock, so once the register is gone no connection of ours is left open on the file (another
@@ -27,14 +28,16 @@ final class SQLiteCheckpointer: Sendable {
         let flag = Mutex(false)
     }
 
-    init(path: String, interval: TimeInterval = 0.25, restartWait: TimeInterval = 1) {
+    init(pool: DatabasePool, path: String, interval: TimeInterval = 0.25) {
         let stopped = Stopped()
         self.stopped = stopped
-        Thread.detachNewThread {
+        Thread.detachNewThread { [weak pool] in
             while true {
                 Thread.sleep(forTimeInterval: interval)
                 let done = stopped.flag.withLock { stopped in
-                    if !stopped { Self.checkpoint(path: path, restartWait: restartWait) }
+                    if !stopped, SQLiteCheckpointer.checkpoint(path: path) >= SQLiteCheckpointer.restartFrames {
+                        _ = try? pool?.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+                    }
                     return stopped
                 }
                 if done { return }
@@ -44,17 +47,14 @@ final class SQLiteCheckpointer: Sendable {
 
     deinit { stopped.flag.withLock { $0 = true } }
 
-    /// One round. A failure (the file busy, gone) waits for the next round.
-    private static func checkpoint(path: String, restartWait: TimeInterval) {
+    /// One round: the frames in the log (0 when the round failed: the file busy or gone; the next round
+    /// tries again).
+    private static func checkpoint(path: String) -> Int {
         var config = Configuration()
-        config.busyMode = .timeout(restartWait)
         config.label = "checkpointer"
         // Opening a missing file would create an empty one.
-        guard FileManager.default.fileExists(atPath: path), let connection = try? DatabaseQueue(path: path, configuration: config) else { return }
-        _ = try? connection.writeWithoutTransaction { db in
-            let (frames, _) = try db.checkpoint(.passive)
-            if frames >= restartFrames { try db.checkpoint(.restart) }
-        }
-        try? connection.close()
+        guard FileManager.default.fileExists(atPath: path), let connection = try? DatabaseQueue(path: path, configuration: config) else { return 0 }
+        defer { try? connection.close() }
+        return (try? connection.writeWithoutTransaction { db in try db.checkpoint(.passive).walFrameCount }) ?? 0
     }
 }

@@ -26,7 +26,7 @@ public final class SQLiteRegister: RegisterStore {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let pool = try DatabasePool(path: path, configuration: Self.configuration(checkpointInBackground: true))
-        try self.init(writer: pool, checkpointer: SQLiteCheckpointer(path: path), clock: clock)
+        try self.init(writer: pool, checkpointer: SQLiteCheckpointer(pool: pool, path: path), pointReader: SQLitePointReader(path: path, fallback: pool), clock: clock)
     }
 
     /// Builds a new database file in one go (seeding a whole province): no journal, no syncs, one
@@ -69,17 +69,19 @@ public final class SQLiteRegister: RegisterStore {
         try SQLiteRegister(writer: DatabaseQueue(configuration: configuration()), clock: clock)
     }
 
-    init(writer: any DatabaseWriter, checkpointer: SQLiteCheckpointer? = nil, clock: @escaping @Sendable () -> Date) throws {
+    init(writer: any DatabaseWriter, checkpointer: SQLiteCheckpointer? = nil, pointReader: SQLitePointReader? = nil,
+         clock: @escaping @Sendable () -> Date) throws {
         self.writer = writer
         self.checkpointer = checkpointer
+        let pointReader = pointReader ?? SQLitePointReader(path: nil, fallback: writer)
         self.clock = clock
         try SQLiteMigrations.migrator.migrate(writer)
         try writer.write { db in try SQLiteIndexes.restore(in: db) }
-        residents = SQLiteResidentStore(writer: writer, clock: clock)
+        residents = SQLiteResidentStore(writer: writer, pointReader: pointReader, clock: clock)
         households = SQLiteHouseholdStore(writer: writer)
         pins = SQLitePINAllocator(writer: writer)
         bulk = SQLiteBulkLoader(writer: writer)
-        accounts = SQLiteAccountStore(writer: writer)
+        accounts = SQLiteAccountStore(writer: writer, pointReader: pointReader)
         audit = SQLiteAuditStore(writer: writer)
         cards = SQLiteCardStore(writer: writer)
         applications = SQLiteApplicationStore(writer: writer)
@@ -89,8 +91,6 @@ public final class SQLiteRegister: RegisterStore {
 
     static func configuration(checkpointInBackground: Bool = false) -> Configuration {
         var config = Configuration()
-        // The writer waits while the checkpointer starts the log over (a few milliseconds, rarely).
-        if checkpointInBackground { config.busyMode = .timeout(5) }
         config.prepareDatabase { db in
             // WAL + NORMAL is durable across application crashes; a power cut may lose the last commits only.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")

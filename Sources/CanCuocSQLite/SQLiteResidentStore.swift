@@ -5,6 +5,8 @@ import GRDB
 
 struct SQLiteResidentStore: ResidentStore {
     let writer: any DatabaseWriter
+    /// Look-ups by PIN read here.
+    let pointReader: SQLitePointReader
     let clock: @Sendable () -> Date
 
     func create(_ resident: Resident, context: ChangeContext) async throws -> CreatedResident {
@@ -66,7 +68,7 @@ struct SQLiteResidentStore: ResidentStore {
     }
 
     func resident(pin: PIN) async throws -> VersionedResident? {
-        try writer.pointRead { db in
+        try pointReader.read { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT \(ResidentRow.selectList) FROM residents WHERE pin = ?"), arguments: [pin.digits])
                 .map(ResidentRow.decode)
         }

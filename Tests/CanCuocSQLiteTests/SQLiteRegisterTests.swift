@@ -3,6 +3,7 @@ import CanCuocSQLite
 import CanCuocStore
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 
 /// What only the embedded backend does: files, indexes re-created after an interrupted load, backups.
@@ -57,6 +58,35 @@ import Testing
             copied = (try? await DatabaseQueue(path: copy).read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM residents") ?? 0 }) ?? 0
         }
         #expect(copied == 40)
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// Look-ups by PIN read on the caller's thread while searches hold the pool's readers across
+    /// suspensions: many of both at once must all finish. (When the look-ups took the pool's readers, Swift's
+    /// threads all blocked waiting for readers that only those threads could give back: a deadlock.)
+    @Test func pointReadsAndPoolReadsTogetherAllFinish() async throws {
+        let folder = Self.folder()
+        let register = try SQLiteRegister(path: folder.appendingPathComponent("p.sqlite").path)
+        _ = try await PopulationSeeder(store: register).run(provinceCode: "38", people: 300, seed: 3)
+        let someone = try #require(try await register.residents.resident(id: 11)?.resident)
+        let pin = try #require(someone.pin)
+        let finished = Mutex(false)
+        // A hang would stop the whole test run: a watchdog thread (outside Swift's pool) ends it loudly.
+        Thread.detachNewThread {
+            Thread.sleep(forTimeInterval: 120)
+            if !finished.withLock({ $0 }) { fatalError("look-ups and searches deadlocked") }
+        }
+        let found = try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<600 {
+                group.addTask {
+                    if index % 2 == 0 { return try await register.residents.resident(pin: pin) == nil ? 0 : 1 }
+                    return try await register.residents.search(ResidentQuery(name: "nguyen")).items.isEmpty ? 0 : 1
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        finished.withLock { $0 = true }
+        #expect(found == 600)
         try? FileManager.default.removeItem(at: folder)
     }
 
