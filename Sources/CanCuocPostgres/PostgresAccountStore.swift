@@ -205,7 +205,6 @@ struct PostgresAccountStore: AccountStore {
         }
     }
 
-
     func tokens(accountID: AccountID?) async throws -> [APIToken] {
         try await database.read { connection in
             if let accountID {

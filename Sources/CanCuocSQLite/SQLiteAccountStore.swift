@@ -25,8 +25,6 @@ struct SQLiteAccountStore: AccountStore {
                        lockedUntil: (row[offset + 10] as Int64?).map(Date.init(microseconds:)), createdAt: Date(microseconds: row[offset + 11]))
     }
 
-    /// `columns` with each name prefixed by a table alias.
-
     static func us(_ date: Date) -> Int64 { AuditChain.microseconds(date) }
 
     func create(_ account: Account) async throws -> Account {

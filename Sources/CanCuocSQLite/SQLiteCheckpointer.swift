@@ -15,46 +15,61 @@ import Synchronization
 /// the log over (the pool's `journal_size_limit` keeps the file at that size). A restarting checkpoint
 /// from here would hold the writer's lock while it waits for readers, which stalled commits by 20-30 ms.
 ///
-/// Each round opens and closes its connection on a thread of its own, holding `stopped`'s lock; `deinit`
-/// takes the lock, so once the register is gone no connection of ours is left open on the file (another
-/// program may open it at once).
+/// The rounds run on a thread of its own, on one connection kept under `state`'s lock; `deinit` takes the
+/// lock and closes it, so once the register is gone no connection of ours is left open on the file
+/// (another program may open it at once).
 final class SQLiteCheckpointer: Sendable {
     /// Frames (pages) after which the log is started over: 64 MB of 4 KB pages.
     static let restartFrames = 16_384
+    /// The log file's size limit (the pool's `journal_size_limit`), in bytes.
+    static let logSizeLimit = restartFrames * 4096
 
-    private let stopped: Stopped
+    private let state: State
 
-    private final class Stopped: Sendable {
-        let flag = Mutex(false)
+    private final class State: Sendable {
+        let lock = Mutex<(stopped: Bool, connection: DatabaseQueue?)>((false, nil))
     }
 
     init(pool: DatabasePool, path: String, interval: TimeInterval = 0.25) {
-        let stopped = Stopped()
-        self.stopped = stopped
+        let state = State()
+        self.state = state
         Thread.detachNewThread { [weak pool] in
             while true {
                 Thread.sleep(forTimeInterval: interval)
-                let done = stopped.flag.withLock { stopped in
-                    if !stopped, SQLiteCheckpointer.checkpoint(path: path) >= SQLiteCheckpointer.restartFrames {
+                let stopped = state.lock.withLock { state in
+                    guard !state.stopped else { return true }
+                    if state.connection == nil { state.connection = SQLiteCheckpointer.open(path) }
+                    guard let connection = state.connection, let frames = try? connection.writeWithoutTransaction({ db in
+                        try db.checkpoint(.passive).walFrameCount
+                    }) else {
+                        // The file busy or gone: try again next round, on a new connection.
+                        try? state.connection?.close()
+                        state.connection = nil
+                        return false
+                    }
+                    if frames >= SQLiteCheckpointer.restartFrames {
                         _ = try? pool?.writeWithoutTransaction { db in try db.checkpoint(.passive) }
                     }
-                    return stopped
+                    return false
                 }
-                if done { return }
+                if stopped { return }
             }
         }
     }
 
-    deinit { stopped.flag.withLock { $0 = true } }
+    deinit {
+        state.lock.withLock { state in
+            state.stopped = true
+            try? state.connection?.close()
+            state.connection = nil
+        }
+    }
 
-    /// One round: the frames in the log (0 when the round failed: the file busy or gone; the next round
-    /// tries again).
-    private static func checkpoint(path: String) -> Int {
+    private static func open(_ path: String) -> DatabaseQueue? {
         var config = Configuration()
         config.label = "checkpointer"
         // Opening a missing file would create an empty one.
-        guard FileManager.default.fileExists(atPath: path), let connection = try? DatabaseQueue(path: path, configuration: config) else { return 0 }
-        defer { try? connection.close() }
-        return (try? connection.writeWithoutTransaction { db in try db.checkpoint(.passive).walFrameCount }) ?? 0
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        return try? DatabaseQueue(path: path, configuration: config)
     }
 }

@@ -31,12 +31,12 @@ final class SQLitePointReader: Sendable {
     }
 
     private static func open(_ path: String) throws -> DatabaseQueue {
-        var config = Configuration()
+        // The pool's settings (page cache), read-only.
+        var config = SQLiteRegister.configuration()
         config.readonly = true
         config.label = "point-reader"
         // A read can find the log being started over by the writer for an instant.
         config.busyMode = .timeout(5)
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -16384") }
         return try DatabaseQueue(path: path, configuration: config)
     }
 }

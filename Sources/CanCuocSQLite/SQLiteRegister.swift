@@ -97,7 +97,7 @@ public final class SQLiteRegister: RegisterStore {
             // No commit copies the log into the file: `SQLiteCheckpointer` does it from its own connection.
             if checkpointInBackground {
                 try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
-                try db.execute(sql: "PRAGMA journal_size_limit = \(SQLiteCheckpointer.restartFrames * 4096)")
+                try db.execute(sql: "PRAGMA journal_size_limit = \(SQLiteCheckpointer.logSizeLimit)")
             }
             // 16 MB of page cache per connection: the pool has a writer and up to 5 readers, and the
             // operating system caches the file as well.
