@@ -13,9 +13,31 @@ public struct CSVReader: Sendable {
         self.init(data: try Data(contentsOf: url, options: .alwaysMapped))
     }
 
+    /// The first record (the header row), or nil for a file without any.
+    public func firstRecord() throws -> [String]? {
+        struct Found: Error { let fields: [String] }
+        do {
+            try forEachRecord { _, fields in throw Found(fields: fields) }
+        } catch let found as Found {
+            return found.fields
+        }
+        return nil
+    }
+
     /// Calls `body` with each record and the 1-based line number where it starts. Stops at the
     /// first error `body` throws. A quote that is never closed is an error.
     public func forEachRecord(_ body: (_ line: Int, _ fields: [String]) throws -> Void) throws {
+        try forEachRecord { line, fields, _ in try body(line, fields) }
+    }
+
+    /// The fields of the record at `range` (a range `forEachRecord` gave), read again.
+    public func fields(in range: Range<Int>) throws -> [String] {
+        try CSVReader(data: Data(data[(data.startIndex + range.lowerBound)..<(data.startIndex + range.upperBound)])).firstRecord() ?? []
+    }
+
+    /// As above, with the record's byte range in the file, to read it again later (`fields(in:)`)
+    /// rather than keep its fields.
+    public func forEachRecord(_ body: (_ line: Int, _ fields: [String], _ range: Range<Int>) throws -> Void) throws {
         try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             let bytes = raw.bindMemory(to: UInt8.self)
             var index = 0
@@ -29,6 +51,7 @@ public struct CSVReader: Sendable {
             field.reserveCapacity(128)
             while index < count {
                 let recordLine = line
+                let recordStart = index
                 fields.removeAll(keepingCapacity: true)
                 var endOfRecord = false
                 while !endOfRecord {
@@ -77,7 +100,7 @@ public struct CSVReader: Sendable {
                 }
                 // A blank line is not a record.
                 if fields.count == 1, fields[0].isEmpty { continue }
-                try body(recordLine, fields)
+                try body(recordLine, fields, recordStart..<index)
             }
         }
     }

@@ -21,6 +21,9 @@ public enum ResidentCSV {
 
     public static var header: String { CSVWriter.row(columns) }
 
+    /// One decoder for every row (its options never change and decoding does not modify it).
+    static let jsonDecoder = JSONDecoder()
+
     /// One parsed row: the record and the household it belongs to in the file.
     public struct Row: Sendable {
         public var resident: Resident
@@ -68,9 +71,10 @@ public enum ResidentCSV {
             }
         }
         func unit(_ name: String) -> UnitRef? { value(name).map { UnitRef(edition: edition, code: $0) } }
-        func json<T: Decodable>(_ name: String, _ type: T.Type) -> T? {
+        func json<T: Decodable>(_ name: String, _ type: T.Type, shortcut: (String) -> T? = { _ in nil }) -> T? {
             guard let text = value(name) else { return nil }
-            do { return try JSONDecoder().decode(type, from: Data(text.utf8)) } catch {
+            if let read = shortcut(text) { return read }
+            do { return try jsonDecoder.decode(type, from: Data(text.utf8)) } catch {
                 fail(name, "bad_json", "\(name) is not valid JSON of the documented form")
                 return nil
             }
@@ -127,9 +131,9 @@ public enum ResidentCSV {
             nationality: value("nationality") ?? "Việt Nam",
             bloodType: parsed("blood_type", BloodType.self),
             oldIdNumber: value("old_id_number"),
-            documents: json("documents", [IdentityDocument].self) ?? [],
+            documents: json("documents", [IdentityDocument].self, shortcut: CompactJSONReader.documents) ?? [],
             father: link("father"), mother: link("mother"), spouse: link("spouse"),
-            children: json("children", [PersonLink].self) ?? [],
+            children: json("children", [PersonLink].self, shortcut: CompactJSONReader.links) ?? [],
             legalRepresentative: link("legal_rep"),
             maritalStatus: parsed("marital_status", MaritalStatus.self),
             permanentResidence: address("permanent"),

@@ -48,12 +48,16 @@ struct PostgresBulkLoader: BulkLoader {
 
     func loadStreaming(context: ChangeContext, _ produce: @escaping @Sendable (inout any BulkSink) throws -> Void) async throws -> Int {
         let logger = logger
+        let loader = self
+        let lookUp: @Sendable ([PIN], [String]) async throws -> (pins: Set<PIN>, oldIDs: Set<String>) = { pins, oldIDs in
+            (try await loader.existingPINs(among: pins), try await loader.existingOldIDs(among: oldIDs))
+        }
         return try await database.write { connection in
             // The producer is synchronous and may run long: it gets a thread of its own and waits
             // for the database through AsyncWait, leaving Swift's cooperative threads free.
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int, any Error>) in
                 let thread = Thread {
-                    let sink = PostgresStreamingSink(connection: connection, logger: logger, context: context)
+                    let sink = PostgresStreamingSink(connection: connection, logger: logger, context: context, lookUp: lookUp)
                     do {
                         var any: any BulkSink = sink
                         try produce(&any)

@@ -19,10 +19,20 @@ final class PostgresStreamingSink: BulkSink {
     private var inFlight: Task<Void, any Error>?
     private(set) var residents = 0
 
-    init(connection: PostgresConnection, logger: Logger, context: ChangeContext) {
+    /// Looks keys up in the committed register, on another connection (this one is busy copying).
+    let lookUp: @Sendable ([PIN], [String]) async throws -> (pins: Set<PIN>, oldIDs: Set<String>)
+
+    init(connection: PostgresConnection, logger: Logger, context: ChangeContext,
+         lookUp: @escaping @Sendable ([PIN], [String]) async throws -> (pins: Set<PIN>, oldIDs: Set<String>)) {
         self.connection = connection
         self.logger = logger
         self.context = context
+        self.lookUp = lookUp
+    }
+
+    func alreadyRegistered(pins: [PIN], oldIDs: [String]) throws -> (pins: Set<PIN>, oldIDs: Set<String>) {
+        let lookUp = lookUp
+        return try AsyncWait.run { try await lookUp(pins, oldIDs) }
     }
 
     func add(_ household: Household) throws -> HouseholdID {
@@ -32,18 +42,19 @@ final class PostgresStreamingSink: BulkSink {
         return id
     }
 
-    func add(_ resident: Resident) throws {
+    func add(_ resident: EncodedResident) throws {
         var record = resident
-        record.id = try nextID(&residentIDs, table: "residents")
-        if record.relationToHead == .head, let household = record.householdId {
+        record.assign(id: try nextID(&residentIDs, table: "residents"))
+        let id = record.resident.id
+        if record.resident.relationToHead == .head, let household = record.householdId {
             if let index = chunkHouseholds[household] {
-                if chunk.households[index].head == nil { chunk.households[index].head = record.id }
+                if chunk.households[index].head == nil { chunk.households[index].head = id }
             } else {
-                lateHeads.append((household, record.id))
+                lateHeads.append((household, id))
             }
         }
-        let placeholder = RecordVersion(number: 1, recordedAt: context.at, recordedBy: "", reason: "")
-        chunk.residents.append((ResidentColumns.values(record, id: record.id, version: placeholder), PINBucket.forNewRecord(record)))
+        // The version columns are written from the context by PostgresBulkWriter.
+        chunk.residents.append((record.columns, PINBucket.forNewRecord(record.resident)))
         residents += 1
         if chunk.residents.count >= Self.chunkSize { try flush() }
     }

@@ -9,7 +9,6 @@ enum ResidentRow {
     static let insertSQL = "INSERT INTO residents (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
     static let updateSQL = "UPDATE residents SET \(columns.dropFirst().map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?"
     static let selectList = columns.joined(separator: ", ")
-    static let householdColumn = ResidentColumns.householdColumn
 
     static func databaseValue(_ value: ColumnValue) -> DatabaseValue {
         switch value {

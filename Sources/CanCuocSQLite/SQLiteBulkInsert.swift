@@ -1,3 +1,4 @@
+import CanCuocStore
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -35,10 +36,42 @@ final class SQLiteBulkInsert {
             case .null: sqlite3_bind_null(statement, index)
             case .int64(let number): sqlite3_bind_int64(statement, index, number)
             case .double(let number): sqlite3_bind_double(statement, index, number)
-            case .string(let text): sqlite3_bind_text(statement, index, text, -1, Self.transient)
+            case .string(let text): bind(text, at: index)
             case .blob(let data): _ = data.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), Self.transient) }
             }
         }
+        try step()
+    }
+
+    /// A resident row straight from `ResidentColumns` (no `DatabaseValue` array in between), stored as
+    /// `ResidentRow` stores it: times as seconds since 1970, flags as 0 or 1.
+    func insert(_ values: [ColumnValue]) throws {
+        for (offset, value) in values.enumerated() {
+            let index = Int32(offset + 1)
+            switch value {
+            case .null: sqlite3_bind_null(statement, index)
+            case .text(let text): bind(text, at: index)
+            case .integer(let number): sqlite3_bind_int64(statement, index, number)
+            case .bool(let flag): sqlite3_bind_int64(statement, index, flag ? 1 : 0)
+            case .time(let date): sqlite3_bind_double(statement, index, date.timeIntervalSince1970)
+            }
+        }
+        try step()
+    }
+
+    /// Binds the string's own UTF-8 bytes (no C string made for it); an empty string stays a string.
+    private func bind(_ text: String, at index: Int32) {
+        var text = text
+        _ = text.withUTF8 { bytes in
+            if let base = bytes.baseAddress, bytes.count > 0 {
+                sqlite3_bind_text(statement, index, base, Int32(bytes.count), Self.transient)
+            } else {
+                sqlite3_bind_text(statement, index, "", 0, Self.transient)
+            }
+        }
+    }
+
+    private func step() throws {
         let code = sqlite3_step(statement)
         sqlite3_reset(statement)
         guard code == SQLITE_DONE else {

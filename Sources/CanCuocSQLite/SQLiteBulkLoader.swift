@@ -13,12 +13,12 @@ struct SQLiteBulkLoader: BulkLoader {
 
     /// Rows encoded without their version (filled in at write time, like the household id).
     struct EncodedRows: Sendable {
-        let rows: [[DatabaseValue]]
+        let rows: [[ColumnValue]]
     }
 
     func prepare(_ batch: BulkBatch) throws -> PreparedBatch {
         let placeholder = RecordVersion(number: 1, recordedAt: Date(timeIntervalSince1970: 0), recordedBy: "", reason: "")
-        let rows = batch.residents.map { ResidentRow.values($0.resident, id: nil, version: placeholder) }
+        let rows = batch.residents.map { ResidentColumns.values($0.resident, id: nil, version: placeholder) }
         return PreparedBatch(batch: batch, payload: EncodedRows(rows: rows))
     }
 
@@ -41,17 +41,16 @@ struct SQLiteBulkLoader: BulkLoader {
                                             heads[index]?.databaseValue ?? .null])
             }
             try SQLitePINAllocator.recordIssued(batch.residents.compactMap(\.resident.pin), in: db)
-            let versionValues: [DatabaseValue] = [1.databaseValue, context.at.timeIntervalSince1970.databaseValue,
-                                                  context.actor.databaseValue, context.reason.databaseValue]
+            let versionValues = ResidentColumns.versionValues(RecordVersion(number: 1, recordedAt: context.at, recordedBy: context.actor, reason: context.reason))
             let insert = try SQLiteBulkInsert(db, sql: ResidentRow.insertSQL)
             for (position, (resident, index)) in batch.residents.enumerated() {
                 var values = encoded.rows[position]
-                values[0] = (firstResident + Int64(position)).databaseValue
-                values.replaceSubrange((values.count - 4)..., with: versionValues)
+                values[ResidentColumns.idColumn] = .integer(firstResident + Int64(position))
+                values.replaceSubrange(ResidentColumns.versionColumns, with: versionValues)
                 if resident.pin == nil {
-                    values[2] = try SQLitePINAllocator.allocate(PINBucket.forNewRecord(resident), in: db).pin.digits.databaseValue
+                    values[ResidentColumns.pinColumn] = .text(try SQLitePINAllocator.allocate(PINBucket.forNewRecord(resident), in: db).pin.digits)
                 }
-                if let index { values[ResidentRow.householdColumn] = (firstHousehold + Int64(index)).databaseValue }
+                if let index { values[ResidentColumns.householdColumn] = .integer(firstHousehold + Int64(index)) }
                 try SQLiteResidentStore.mapConstraint { try insert.insert(values) }
             }
             return batch.residents.count
@@ -60,6 +59,10 @@ struct SQLiteBulkLoader: BulkLoader {
 
     func loadStreaming(context: ChangeContext, _ produce: @escaping @Sendable (inout any BulkSink) throws -> Void) async throws -> Int {
         try await writer.write { db in
+            // A large load's pages stay in memory until the commit rather than spilling into the log
+            // as it goes (256 MB, as for a new file).
+            try db.execute(sql: "PRAGMA cache_size = -262144")
+            defer { try? db.execute(sql: "PRAGMA cache_size = -16384") }
             let concrete = try SQLiteBulkSink(db: db, context: context)
             var sink: any BulkSink = concrete
             try produce(&sink)

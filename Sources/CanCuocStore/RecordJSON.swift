@@ -22,14 +22,17 @@ public enum RecordJSON {
         try decoder.decode(type, from: Data(text.utf8))
     }
 
-    public static func decodeOptional<T: Decodable>(_ type: T.Type, from text: String?) throws -> T? {
+    /// `shortcut` reads the common form without the decoder (`CompactJSONReader`); nil from it means "decode".
+    public static func decodeOptional<T: Decodable>(_ type: T.Type, from text: String?, shortcut: (String) -> T? = { _ in nil }) throws -> T? {
         guard let text, text != "null" else { return nil }
+        if let read = shortcut(text) { return read }
         return try decode(type, from: text)
     }
 
     /// A list part: most records have none, and "[]" needs no decoder.
-    public static func decodeList<Element: Decodable>(_ type: [Element].Type, from text: String?) throws -> [Element] {
+    public static func decodeList<Element: Decodable>(_ type: [Element].Type, from text: String?, shortcut: (String) -> [Element]? = { _ in nil }) throws -> [Element] {
         guard let text, text != "[]", text != "null" else { return [] }
+        if let read = shortcut(text) { return read }
         return try decode(type, from: text)
     }
 }

@@ -104,6 +104,9 @@ public enum ResidentColumns {
         func partial(_ column: String) throws -> PartialDate? { try text(column).map(PartialDate.init(iso:)) }
         func json<T: Decodable>(_ type: T.Type, _ column: String) throws -> T? { try RecordJSON.decodeOptional(type, from: text(column)) }
         func list<T: Decodable>(_ type: [T].Type, _ column: String) throws -> [T] { try RecordJSON.decodeList(type, from: text(column)) }
+        func link(_ column: String) throws -> PersonLink? {
+            try RecordJSON.decodeOptional(PersonLink.self, from: text(column), shortcut: CompactJSONReader.link)
+        }
         func required<T>(_ found: T?, _ column: String) throws -> T {
             guard let found else { throw ColumnError.missing(column) }
             return found
@@ -128,12 +131,12 @@ public enum ResidentColumns {
             nationality: try text("nationality") ?? "",
             bloodType: try text("blood_type").flatMap(BloodType.init(rawValue:)),
             oldIdNumber: try text("old_id"),
-            documents: try list([IdentityDocument].self, "documents"),
-            father: try json(PersonLink.self, "father"),
-            mother: try json(PersonLink.self, "mother"),
-            spouse: try json(PersonLink.self, "spouse"),
-            children: try list([PersonLink].self, "children"),
-            legalRepresentative: try json(PersonLink.self, "legal_representative"),
+            documents: try RecordJSON.decodeList([IdentityDocument].self, from: text("documents"), shortcut: CompactJSONReader.documents),
+            father: try link("father"),
+            mother: try link("mother"),
+            spouse: try link("spouse"),
+            children: try RecordJSON.decodeList([PersonLink].self, from: text("children"), shortcut: CompactJSONReader.links),
+            legalRepresentative: try link("legal_representative"),
             maritalStatus: try text("marital_status").flatMap(MaritalStatus.init(rawValue:)),
             permanentResidence: try address("perm_unit", "perm_street"),
             temporaryResidence: try address("temp_unit", "temp_street"),

@@ -30,8 +30,8 @@ struct ImportResidents: AsyncParsableCommand {
         let bar = ProgressBar(label: "import")
         let report: ResidentImporter.Report
         do {
-            report = try await ResidentImporter(service: RegisterService(store: store)).run(file: url, skipInvalid: rejects != nil, actor: "import") { phase, done, total in
-                if phase == .checking { bar.update(done, of: total) }
+            report = try await ResidentImporter(service: RegisterService(store: store)).run(file: url, skipInvalid: rejects != nil, actor: "import") { done, total in
+                bar.update(done, of: total)
             }
         } catch let error as ResidentCSVError {
             bar.finish()
@@ -42,8 +42,8 @@ struct ImportResidents: AsyncParsableCommand {
             printError("import: \(error.message)")
             throw ExitCode(1)
         } catch let error as StoreError {
-            // The register changed between the check and the load (e.g. the same PIN created meanwhile):
-            // the load's transaction rolled back, nothing was imported.
+            // A conflict the checks could not see (e.g. a PIN this load allocated given again by a later
+            // row): the load's transaction rolled back, nothing was imported.
             bar.finish()
             printError("import: \(error.message); nothing was imported")
             throw ExitCode(1)

@@ -52,6 +52,34 @@ import Testing
         #expect(try await service.store.residents.count() == 1)
     }
 
+    /// Rows go through in batches of 2,000 while the load runs: a bad row in a later batch still leaves
+    /// nothing behind, every bad row is reported with its own fields, and with `skipInvalid` the rest load.
+    @Test(arguments: Backend.allCases)
+    func badRowsInLaterBatchesLeaveNothingAndAreReportedWithTheirFields(backend: Backend) async throws {
+        let service = RegisterService(store: try await backend.open())
+        _ = try await service.create(Fixtures.resident(pin: "038090000099", oldId: "172999999"), actor: "a", reason: "r")
+        var rows = (0..<4_500).map { index in Self.good(index % 2 == 0 ? "Người Tốt" : "Người Hiền", birth: "19\(50 + index % 40)-05-12") }
+        rows[2_100]["birth_date"] = "1990-13-01"                // form: no such month (line 2102)
+        rows[3_000]["birth_date"] = "2990-01-01"                // rules: born in the future (line 3002)
+        rows[4_400]["pin"] = "038090000099"                     // already issued in the register (line 4402)
+        rows[4_400]["birth_date"] = "1990-05-12"
+        let file = try Self.write(rows)
+        let expectedFields = { (index: Int) in ResidentCSV.columns.map { rows[index][$0] ?? "" } }
+
+        let report = try await ResidentImporter(service: service).run(file: file, skipInvalid: false, actor: "t")
+        #expect(report.imported == 0)
+        #expect(report.rejected.map(\.line) == [2_102, 3_002, 4_402])
+        #expect(report.rejected.map(\.fields) == [expectedFields(2_100), expectedFields(3_000), expectedFields(4_400)])
+        #expect(report.rejected[1].reason.contains("future"))
+        #expect(report.rejected[2].reason.contains("already been issued"))
+        #expect(try await service.store.residents.count() == 1)
+
+        let loaded = try await ResidentImporter(service: service).run(file: file, skipInvalid: true, actor: "t")
+        #expect(loaded.imported == 4_497)
+        #expect(loaded.rejected.map(\.line) == [2_102, 3_002, 4_402])
+        #expect(try await service.store.residents.count() == 4_498)
+    }
+
     @Test(arguments: Backend.allCases)
     func skipInvalidLoadsTheGoodRows(backend: Backend) async throws {
         let service = RegisterService(store: try await backend.open())
