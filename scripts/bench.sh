@@ -20,6 +20,9 @@ peak_kb() { grep 'Maximum resident' "$1" | awk '{print $NF}'; }
 rows=()
 
 echo "seeding $PEOPLE residents..." >&2
+# Each timed load starts with the disk idle: the previous step's gigabytes are written out first (sync),
+# so that neither side of a comparison pays for the other's writeback.
+sync
 /usr/bin/time -v "$BIN" seed --province 38 --people "$PEOPLE" --seed 2021 --db "$WORK/province.sqlite" >"$WORK/seed.out" 2>"$WORK/seed.time"
 seed_s=$(grep -oE 'in [0-9.]+ s' "$WORK/seed.out" | awk '{print $2}')
 seed_rate=$(python3 -c "print(int($PEOPLE / $seed_s))")
@@ -32,11 +35,13 @@ echo "preparing a $IMPORT_ROWS-row CSV..." >&2
 t0=$(now); "$BIN" export residents --db "$WORK/source.sqlite" --out "$WORK/residents.csv" >/dev/null; t1=$(now)
 export_s=$(elapsed "$t0" "$t1")
 echo "importing with cancuoc..." >&2
+sync
 t0=$(now); /usr/bin/time -v "$BIN" import residents "$WORK/residents.csv" --db "$WORK/imported.sqlite" >/dev/null 2>"$WORK/import.time"; t1=$(now)
 import_s=$(elapsed "$t0" "$t1")
 import_mb=$(( $(peak_kb "$WORK/import.time") / 1024 ))
 echo "importing with sqlite3 .import..." >&2
 sed "s|IMPORT_FILE|$WORK/residents.csv|" bench/sqlite-import.sql >"$WORK/import.sql"
+sync
 t0=$(now); sqlite3 "$WORK/reference.sqlite" <"$WORK/import.sql" >/dev/null; t1=$(now)
 sqlite_s=$(elapsed "$t0" "$t1")
 rows+=("| import $IMPORT_ROWS-row CSV (every row checked) | $import_s s, peak memory $import_mb MB | sqlite3 .import into an equivalently indexed table: $sqlite_s s | $(ratio "$import_s" "$sqlite_s") × (limit 1.5 ×) |")
