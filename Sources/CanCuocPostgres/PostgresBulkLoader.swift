@@ -9,14 +9,13 @@ struct PostgresBulkLoader: BulkLoader {
     let database: PostgresDatabase
     var logger: Logger { database.logger }
 
-    /// Rows encoded without ids and version (filled in at write time).
+    /// Rows encoded ahead; ids and households are filled in at write time, the version by `PostgresBulkWriter`.
     struct EncodedRows: Sendable {
-        let rows: [[ColumnValue]]
+        let rows: [EncodedResident]
     }
 
     func prepare(_ batch: BulkBatch) throws -> PreparedBatch {
-        let placeholder = RecordVersion(number: 1, recordedAt: Date(timeIntervalSince1970: 0), recordedBy: "", reason: "")
-        return PreparedBatch(batch: batch, payload: EncodedRows(rows: batch.residents.map { ResidentColumns.values($0.resident, id: nil, version: placeholder) }))
+        PreparedBatch(batch: batch, payload: EncodedRows(rows: batch.residents.map { EncodedResident($0.resident) }))
     }
 
     func load(_ batch: BulkBatch, context: ChangeContext) async throws -> Int {
@@ -34,12 +33,12 @@ struct PostgresBulkLoader: BulkLoader {
             chunk.residents.reserveCapacity(batch.residents.count)
             for (position, (resident, index)) in batch.residents.enumerated() {
                 var row = encoded.rows[position]
-                row[ResidentColumns.idColumn] = .integer(residentIDs[position])
+                row.assign(id: residentIDs[position])
                 if let index {
-                    row[ResidentColumns.householdColumn] = .integer(householdIDs[index])
+                    row.householdId = householdIDs[index]
                     if resident.relationToHead == .head, chunk.households[index].head == nil { chunk.households[index].head = residentIDs[position] }
                 }
-                chunk.residents.append((row, PINBucket.forNewRecord(resident)))
+                chunk.residents.append((row.columns, PINBucket.forNewRecord(resident)))
             }
             try await PostgresBulkWriter.write(chunk, context: context, on: connection, logger: logger)
             return batch.residents.count

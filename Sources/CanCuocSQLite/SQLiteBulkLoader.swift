@@ -11,15 +11,13 @@ struct SQLiteBulkLoader: BulkLoader {
         try await load(prepare(batch), context: context)
     }
 
-    /// Rows encoded without their version (filled in at write time, like the household id).
+    /// Rows encoded ahead; ids, households, allocated PINs and the version are filled in at write time.
     struct EncodedRows: Sendable {
-        let rows: [[ColumnValue]]
+        let rows: [EncodedResident]
     }
 
     func prepare(_ batch: BulkBatch) throws -> PreparedBatch {
-        let placeholder = RecordVersion(number: 1, recordedAt: Date(timeIntervalSince1970: 0), recordedBy: "", reason: "")
-        let rows = batch.residents.map { ResidentColumns.values($0.resident, id: nil, version: placeholder) }
-        return PreparedBatch(batch: batch, payload: EncodedRows(rows: rows))
+        PreparedBatch(batch: batch, payload: EncodedRows(rows: batch.residents.map { EncodedResident($0.resident) }))
     }
 
     func load(_ prepared: PreparedBatch, context: ChangeContext) async throws -> Int {
@@ -41,17 +39,17 @@ struct SQLiteBulkLoader: BulkLoader {
                                             heads[index]?.databaseValue ?? .null])
             }
             try SQLitePINAllocator.recordIssued(batch.residents.compactMap(\.resident.pin), in: db)
-            let versionValues = ResidentColumns.versionValues(RecordVersion(number: 1, recordedAt: context.at, recordedBy: context.actor, reason: context.reason))
+            let version = RecordVersion(number: 1, recordedAt: context.at, recordedBy: context.actor, reason: context.reason)
             let insert = try SQLiteBulkInsert(db, sql: ResidentRow.insertSQL)
             for (position, (resident, index)) in batch.residents.enumerated() {
-                var values = encoded.rows[position]
-                values[ResidentColumns.idColumn] = .integer(firstResident + Int64(position))
-                values.replaceSubrange(ResidentColumns.versionColumns, with: versionValues)
+                var row = encoded.rows[position]
+                row.assign(id: firstResident + Int64(position))
+                row.stamp(version)
                 if resident.pin == nil {
-                    values[ResidentColumns.pinColumn] = .text(try SQLitePINAllocator.allocate(PINBucket.forNewRecord(resident), in: db).pin.digits)
+                    row.assign(pin: try SQLitePINAllocator.allocate(PINBucket.forNewRecord(resident), in: db).pin)
                 }
-                if let index { values[ResidentColumns.householdColumn] = .integer(firstHousehold + Int64(index)) }
-                try SQLiteResidentStore.mapConstraint { try insert.insert(values) }
+                if let index { row.householdId = firstHousehold + Int64(index) }
+                try SQLiteResidentStore.mapConstraint { try insert.insert(row.columns) }
             }
             return batch.residents.count
         }
@@ -59,10 +57,9 @@ struct SQLiteBulkLoader: BulkLoader {
 
     func loadStreaming(context: ChangeContext, _ produce: @escaping @Sendable (inout any BulkSink) throws -> Void) async throws -> Int {
         try await writer.write { db in
-            // A large load's pages stay in memory until the commit rather than spilling into the log
-            // as it goes (256 MB, as for a new file).
-            try db.execute(sql: "PRAGMA cache_size = -262144")
-            defer { try? db.execute(sql: "PRAGMA cache_size = -16384") }
+            // A large load's pages stay in memory until the commit rather than spilling into the log as it goes.
+            try db.execute(sql: "PRAGMA cache_size = -\(SQLiteRegister.bulkPageCacheKiB)")
+            defer { try? db.execute(sql: "PRAGMA cache_size = -\(SQLiteRegister.pageCacheKiB)") }
             let concrete = try SQLiteBulkSink(db: db, context: context)
             var sink: any BulkSink = concrete
             try produce(&sink)
@@ -81,7 +78,7 @@ struct SQLiteBulkLoader: BulkLoader {
         // Build the indexes once, sorting in memory rather than in temporary files.
         try await writer.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -1048576; PRAGMA threads = 2")
-            defer { try? db.execute(sql: "PRAGMA temp_store = DEFAULT; PRAGMA cache_size = -16384; PRAGMA threads = 0") }
+            defer { try? db.execute(sql: "PRAGMA temp_store = DEFAULT; PRAGMA cache_size = -\(SQLiteRegister.pageCacheKiB); PRAGMA threads = 0") }
             try db.inTransaction {
                 try SQLiteIndexes.restore(in: db)
                 return .commit

@@ -7,7 +7,6 @@ import GRDB
 /// the only writer), so a household's head is known as soon as the head's row is written.
 struct SQLiteBulkSink: BulkSink {
     let db: Database
-    let context: ChangeContext
     private let version: RecordVersion
     private var nextHousehold: HouseholdID
     private var nextResident: ResidentID
@@ -23,7 +22,6 @@ struct SQLiteBulkSink: BulkSink {
 
     init(db: Database, context: ChangeContext) throws {
         self.db = db
-        self.context = context
         version = RecordVersion(number: 1, recordedAt: context.at, recordedBy: context.actor, reason: context.reason)
         nextHousehold = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM households") ?? 0) + 1
         nextResident = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM residents") ?? 0) + 1

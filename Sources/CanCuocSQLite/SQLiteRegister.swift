@@ -40,7 +40,7 @@ public final class SQLiteRegister: RegisterStore {
         try? FileManager.default.removeItem(atPath: partial)
         var config = Configuration()
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE; PRAGMA cache_size = -262144")
+            try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE; PRAGMA cache_size = -\(bulkPageCacheKiB)")
         }
         do {
             let queue = try DatabaseQueue(path: partial, configuration: config)
@@ -89,6 +89,12 @@ public final class SQLiteRegister: RegisterStore {
         sessions = SQLiteSessionStore(writer: writer)
     }
 
+    /// 16 MB of page cache per connection: the pool has a writer and up to 5 readers, and the operating
+    /// system caches the file as well.
+    static let pageCacheKiB = 16_384
+    /// 256 MB for a bulk load's transaction, so that its pages stay in memory until the commit.
+    static let bulkPageCacheKiB = 262_144
+
     static func configuration(checkpointInBackground: Bool = false) -> Configuration {
         var config = Configuration()
         config.prepareDatabase { db in
@@ -99,9 +105,7 @@ public final class SQLiteRegister: RegisterStore {
                 try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
                 try db.execute(sql: "PRAGMA journal_size_limit = \(SQLiteCheckpointer.logSizeLimit)")
             }
-            // 16 MB of page cache per connection: the pool has a writer and up to 5 readers, and the
-            // operating system caches the file as well.
-            try db.execute(sql: "PRAGMA cache_size = -16384")
+            try db.execute(sql: "PRAGMA cache_size = -\(pageCacheKiB)")
         }
         return config
     }

@@ -27,8 +27,8 @@ struct ImportPipeline: Sendable {
 
     private struct Stopped: Error {}
 
-    /// Runs on the load's writer (inside its transaction). Returns the count added; bad rows go to `rejected`.
-    func run(into sink: inout any BulkSink, rejected: inout [ResidentImporter.Rejected]) throws -> Int {
+    /// Runs on the load's writer (inside its transaction); bad rows go to `rejected` (the sink counts the rest).
+    func run(into sink: inout any BulkSink, rejected: inout [ResidentImporter.Rejected]) throws {
         let handOff = HandOff<Message>(capacity: 4)
         let finished = DispatchSemaphore(value: 0)
         let thread = Thread { [reader, checker] in
@@ -45,15 +45,16 @@ struct ImportPipeline: Sendable {
 
         var checker = checker
         var households: [String: HouseholdID] = [:]
-        var added = 0, seen = 0
-        var adding = true
+        var seen = 0
+        // Rows are added until the first bad one, unless bad rows are skipped.
+        var adding: Bool { skipInvalid || rejected.isEmpty }
         while true {
             let outcomes: [ImportRowChecker.Outcome]
             switch handOff.take() {
             case .end(let error?): throw error
             case .end(nil):
-                if !skipInvalid && !rejected.isEmpty { throw Abandoned() }
-                return added
+                if !adding { throw Abandoned() }
+                return
             case .rows(let rows): outcomes = rows
             }
             seen += outcomes.count
@@ -68,7 +69,6 @@ struct ImportPipeline: Sendable {
                     }
                 }
             }
-            if !skipInvalid && !rejected.isEmpty { adding = false }
             // Asked even when no longer adding, so that every conflicting row is reported.
             let registered = try sink.alreadyRegistered(pins: good.compactMap(\.record.resident.pin),
                                                         oldIDs: good.compactMap(\.record.resident.oldIdNumber))
@@ -79,7 +79,6 @@ struct ImportPipeline: Sendable {
                 if let old = resident.oldIdNumber, registered.oldIDs.contains(old) { reasons.append("old_id_number: already belongs to a record in the register") }
                 if !reasons.isEmpty {
                     rejected.append(.init(line: row.line, fields: try reader.fields(in: row.range), reason: reasons.joined(separator: "; ")))
-                    if !skipInvalid { adding = false }
                     continue
                 }
                 guard adding else { continue }
@@ -93,7 +92,6 @@ struct ImportPipeline: Sendable {
                     }
                 }
                 try sink.add(row.record)
-                added += 1
             }
             progress(seen, total)
         }

@@ -41,7 +41,7 @@ public struct ResidentImporter: Sendable {
                 try await bulk.loadStreaming(context: context) { sink in
                     var bad: [Rejected] = []
                     defer { rejected.rows.withLock { $0 = bad } }
-                    _ = try pipeline.run(into: &sink, rejected: &bad)
+                    try pipeline.run(into: &sink, rejected: &bad)
                 }
             }
         } catch is ImportPipeline.Abandoned {
