@@ -1,0 +1,56 @@
+@testable import CanCuocSQLite
+import Foundation
+import GRDB
+import Synchronization
+import Testing
+
+/// The background checkpointer under a steady stream of commits, which never leaves the log wholly copied
+/// at a moment the writer could start it over on its own.
+@Suite struct SQLiteCheckpointerTests {
+    /// The log's salts (header bytes 16–23) change each time SQLite starts the log over.
+    static func salts(ofLogBeside path: String) throws -> Data {
+        let header = try Data(contentsOf: URL(fileURLWithPath: path + "-wal")).prefix(32)
+        return header.count == 32 ? header.subdata(in: 16..<24) : Data()
+    }
+
+    @Test func theLogIsStartedOverWhileCommitsKeepComing() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cancuoc-ckpt-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("c.sqlite").path
+        let pool = try DatabasePool(path: path, configuration: SQLiteRegister.configuration(checkpointInBackground: true))
+        try await pool.write { db in try db.execute(sql: "CREATE TABLE entries (id INTEGER PRIMARY KEY, body TEXT NOT NULL)") }
+        let first = try Self.salts(ofLogBeside: path)
+        let checkpointer = SQLiteCheckpointer(pool: pool, path: path, interval: 0.02, restartFrames: 64)
+        // Commits back to back on one task (so that a round never finds the log wholly copied), while this
+        // one watches the log's header, until the log has been started over (or 20 s).
+        let stop = StopFlag()
+        let writing = Task {
+            var commits = 0
+            while !stop.raised {
+                try await pool.write { db in try db.execute(sql: "INSERT INTO entries (body) VALUES (?)", arguments: [String(repeating: "x", count: 3_000)]) }
+                commits += 1
+            }
+            return commits
+        }
+        var restarted = false
+        let deadline = Date().addingTimeInterval(20)
+        while !restarted && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+            restarted = try Self.salts(ofLogBeside: path) != first
+        }
+        stop.raise()
+        let commits = try await writing.value
+        #expect(restarted)
+        // Nothing was lost on the way.
+        #expect(try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM entries") } == commits)
+        withExtendedLifetime(checkpointer) {}
+    }
+}
+
+/// Tells a loop on another task to stop after its current step (cancelling would interrupt a write).
+final class StopFlag: Sendable {
+    private let flag = Mutex(false)
+    var raised: Bool { flag.withLock { $0 } }
+    func raise() { flag.withLock { $0 = true } }
+}
