@@ -11,10 +11,11 @@ import Synchronization
 ///
 /// A passive checkpoint never blocks the writer or the readers. Under a steady stream of commits it never
 /// finds the log wholly copied at a moment the writer could start it over, so once the log passes
-/// `restartFrames` the round catches up and then asks the pool's writer for a passive checkpoint of its
-/// own: as no commit can come in between, the writer's next commit starts the log over (the pool's
-/// `journal_size_limit` keeps the file at that size). A restarting checkpoint from here would hold the
-/// writer's lock while it waits for readers, which stalled commits by 20-30 ms.
+/// `restartFrames` the round catches up and then asks the pool's writer for a restarting checkpoint of
+/// its own: no commit can come in between, so it copies the last few frames and, once the reads still
+/// using the log are done, the writer's next commit starts the log over (the pool's `journal_size_limit`
+/// keeps the file at that size). Before catching up, such a checkpoint held the commits while it copied
+/// a whole round's worth of the log (20-30 ms).
 ///
 /// SQLite syncs the database file only in a checkpoint that reaches the log's end, which under load is
 /// only ever the writer's. That sync then flushed every page the rounds had copied since the last
@@ -43,6 +44,8 @@ final class SQLiteCheckpointer: Sendable {
         Thread.detachNewThread { [weak pool] in
             // Frames copied as of the last round: a round that copied nothing new does not flush.
             var copied = 0
+            // Rounds to let pass before the next try at starting the log over, after tries that failed.
+            var wait = 0, failures = 0
             while true {
                 Thread.sleep(forTimeInterval: interval)
                 let stopped = state.lock.withLock { state in
@@ -56,8 +59,16 @@ final class SQLiteCheckpointer: Sendable {
                     }
                     copied = frames.copied
                     if frames.total >= restartFrames {
-                        SQLiteCheckpointer.restart(pool: pool, connection: connection, after: frames)
-                        copied = 0
+                        if wait > 0 {
+                            wait -= 1
+                        } else if SQLiteCheckpointer.restart(pool: pool, connection: connection, after: frames) {
+                            copied = 0
+                            failures = 0
+                        } else {
+                            // A long read (a backup) holds the log: try less and less often, up to every 8 s.
+                            failures += 1
+                            wait = 1 << min(failures, 5)
+                        }
                     }
                     return false
                 }
@@ -81,16 +92,36 @@ final class SQLiteCheckpointer: Sendable {
         }
     }
 
+    /// How long the writer waits for reads that began before the log was wholly copied.
+    static let readerWaitMilliseconds: Int32 = 20
+
     /// Catches up with the log in back-to-back rounds, each copying what the commits added during the
-    /// previous one, and then lets the writer copy the last few frames, so that its next commit starts
-    /// the log over.
-    private static func restart(pool: DatabasePool?, connection: DatabaseQueue, after first: (total: Int, copied: Int)) {
+    /// previous one, and then has the writer copy the last few frames and start the log over. Returns
+    /// whether it did.
+    ///
+    /// The log can be started over only when no read still uses it. A passive checkpoint by the writer
+    /// left that to its next commit, which gave up if a single read was under way: with officers' name
+    /// searches at 64 connections that was always the case, and the log grew past 380 MB in a minute. The
+    /// writer's restarting checkpoint waits for those reads (new ones read the file, the log being wholly
+    /// copied), at most `readerWaitMilliseconds`, holding the commits meanwhile.
+    private static func restart(pool: DatabasePool?, connection: DatabaseQueue, after first: (total: Int, copied: Int)) -> Bool {
         var frames = first
         for _ in 0..<catchUpRounds where frames.total - frames.copied > writerBacklogFrames {
-            guard let next = copy(on: connection, copiedBefore: frames.copied) else { return }
+            guard let next = copy(on: connection, copiedBefore: frames.copied) else { return false }
             frames = next
         }
-        _ = try? pool?.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+        guard let pool else { return false }
+        do {
+            return try pool.writeWithoutTransaction { db in
+                sqlite3_busy_timeout(db.sqliteConnection, readerWaitMilliseconds)
+                // The pool's writer never waits otherwise (GRDB's default: fail at once when busy).
+                defer { sqlite3_busy_timeout(db.sqliteConnection, 0) }
+                _ = try db.checkpoint(.restart)
+                return true
+            }
+        } catch {
+            return false
+        }
     }
 
     /// Flushes the database file through the connection's own file handle (SQLite's `xSync`): opening and

@@ -13,7 +13,9 @@ import Testing
         return header.count == 32 ? header.subdata(in: 16..<24) : Data()
     }
 
-    @Test func theLogIsStartedOverWhileCommitsKeepComing() async throws {
+    /// Reads overlap all the time too, each a few milliseconds long (as officers' searches do), so that at
+    /// any instant one of them still uses the log: the writer must wait for them rather than give up.
+    @Test func theLogIsStartedOverWhileCommitsAndReadsKeepComing() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cancuoc-ckpt-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -23,7 +25,7 @@ import Testing
         let first = try Self.salts(ofLogBeside: path)
         let checkpointer = SQLiteCheckpointer(pool: pool, path: path, interval: 0.02, restartFrames: 64)
         // Commits back to back on one task (so that a round never finds the log wholly copied), while this
-        // one watches the log's header, until the log has been started over (or 20 s).
+        // one watches the log's header.
         let stop = StopFlag()
         let writing = Task {
             var commits = 0
@@ -33,15 +35,30 @@ import Testing
             }
             return commits
         }
-        var restarted = false
+        let readers = (0..<3).map { index in
+            Task {
+                try await Task.sleep(for: .milliseconds(2 * index))
+                while !stop.raised {
+                    _ = try await pool.read { db in
+                        let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM entries")
+                        Thread.sleep(forTimeInterval: 0.005)
+                        return count
+                    }
+                }
+            }
+        }
+        // Each start-over gives the log new salts: count three.
+        var salts = first, restarts = 0
         let deadline = Date().addingTimeInterval(20)
-        while !restarted && Date() < deadline {
-            try await Task.sleep(for: .milliseconds(20))
-            restarted = try Self.salts(ofLogBeside: path) != first
+        while restarts < 3 && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+            let now = try Self.salts(ofLogBeside: path)
+            if now != salts { restarts += 1; salts = now }
         }
         stop.raise()
         let commits = try await writing.value
-        #expect(restarted)
+        for reader in readers { try await reader.value }
+        #expect(restarts == 3)
         // Nothing was lost on the way.
         #expect(try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM entries") } == commits)
         withExtendedLifetime(checkpointer) {}
