@@ -72,6 +72,8 @@ bench() { # connections, prefix, list[, body key]
 field() { echo "$1" | grep -oE "$2=[0-9.]+" | cut -d= -f2; }
 echo "/static/app.css" >"$WORK/static.txt"
 # Latency with a few officers' worth of concurrency (4 connections), throughput with $CONNECTIONS.
+# wrk's percentiles are corrected for coordinated omission (a stall counts for every request that would
+# have been sent during it), so they show stalls as an officer arriving at any moment meets them.
 # The ceiling: a static file without a token (no account look-up), as before accounts existed.
 ceiling=$(TOKEN= bench "$CONNECTIONS" "" "$WORK/static.txt")
 pin_tp=$(bench "$CONNECTIONS" "/api/v1/residents/" "$WORK/pins.txt")
