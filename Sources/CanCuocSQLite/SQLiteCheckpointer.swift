@@ -45,8 +45,7 @@ final class SQLiteCheckpointer: Sendable {
         Thread.detachNewThread { [weak pool] in
             // Frames copied as of the last round: a round that copied nothing new does not flush.
             var copied = 0
-            // Rounds to let pass before the next try at starting the log over, after tries that failed.
-            var wait = 0, failures = 0
+            var schedule = RestartSchedule()
             while true {
                 Thread.sleep(forTimeInterval: interval)
                 let stopped = state.lock.withLock { state in
@@ -59,22 +58,35 @@ final class SQLiteCheckpointer: Sendable {
                         return false
                     }
                     copied = frames.copied
-                    if frames.total >= restartFrames {
-                        if wait > 0 {
-                            wait -= 1
-                        } else if SQLiteCheckpointer.restart(pool: pool, connection: connection, after: frames) {
-                            copied = 0
-                            failures = 0
-                        } else {
-                            // A long read (a backup) holds the log: try less and less often, up to every 8 s.
-                            failures += 1
-                            wait = 1 << min(failures, 5)
-                        }
+                    if frames.total >= restartFrames, schedule.due() {
+                        let restarted = SQLiteCheckpointer.restart(pool: pool, connection: connection, after: frames)
+                        schedule.record(restarted: restarted)
+                        if restarted { copied = 0 }
                     }
                     return false
                 }
                 if stopped { return }
             }
+        }
+    }
+
+    /// The log's frame count and how many of its frames are copied into the file.
+    typealias Frames = (total: Int, copied: Int)
+
+    /// When to try starting the log over: every round, and after failed tries less and less often (a long
+    /// read, such as a backup, holds the log), letting at most 32 rounds pass between tries.
+    struct RestartSchedule {
+        private var wait = 0, failures = 0
+
+        /// Whether this round should try; counts down the rounds to let pass.
+        mutating func due() -> Bool {
+            guard wait == 0 else { wait -= 1; return false }
+            return true
+        }
+
+        mutating func record(restarted: Bool) {
+            failures = restarted ? 0 : failures + 1
+            wait = restarted ? 0 : 1 << min(failures, 5)
         }
     }
 
@@ -85,7 +97,7 @@ final class SQLiteCheckpointer: Sendable {
 
     /// A round: copies the log's frames that no reader still needs into the file and flushes the file if
     /// it copied any past `copiedBefore`. Returns the log's frame count and how many of them are copied.
-    private static func copy(on connection: DatabaseQueue, copiedBefore: Int) -> (total: Int, copied: Int)? {
+    private static func copy(on connection: DatabaseQueue, copiedBefore: Int) -> Frames? {
         try? connection.writeWithoutTransaction { db in
             let frames = try db.checkpoint(.passive)
             if frames.checkpointedFrameCount != copiedBefore { syncDatabaseFile(db) }
@@ -105,7 +117,7 @@ final class SQLiteCheckpointer: Sendable {
     /// searches at 64 connections that was always the case, and the log grew past 380 MB in a minute. The
     /// writer's restarting checkpoint waits for those reads (new ones read the file, the log being wholly
     /// copied), at most `readerWaitMilliseconds`, holding the commits meanwhile.
-    private static func restart(pool: DatabasePool?, connection: DatabaseQueue, after first: (total: Int, copied: Int)) -> Bool {
+    private static func restart(pool: DatabasePool?, connection: DatabaseQueue, after first: Frames) -> Bool {
         var frames = first
         for _ in 0..<catchUpRounds where frames.total - frames.copied > writerBacklogFrames {
             guard let next = copy(on: connection, copiedBefore: frames.copied) else { return false }

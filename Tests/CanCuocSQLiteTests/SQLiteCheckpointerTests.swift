@@ -13,6 +13,27 @@ import Testing
         return header.count == 32 ? header.subdata(in: 16..<24) : Data()
     }
 
+    /// After failed tries the next ones come less and less often, at most every 33 rounds; a success
+    /// brings them back to every round.
+    @Test func failedRestartsAreTriedLessOften() {
+        var schedule = SQLiteCheckpointer.RestartSchedule()
+        /// Rounds until the schedule says to try again (the try itself included).
+        func roundsToNextTry() -> Int {
+            var rounds = 1
+            while !schedule.due() { rounds += 1 }
+            return rounds
+        }
+        #expect(roundsToNextTry() == 1)
+        var gaps: [Int] = []
+        for _ in 0..<7 {
+            schedule.record(restarted: false)
+            gaps.append(roundsToNextTry())
+        }
+        #expect(gaps == [3, 5, 9, 17, 33, 33, 33])
+        schedule.record(restarted: true)
+        #expect(roundsToNextTry() == 1)
+    }
+
     /// Reads overlap all the time too, each a few milliseconds long (as officers' searches do), so that at
     /// any instant one of them still uses the log: the writer must wait for them rather than give up.
     @Test func theLogIsStartedOverWhileCommitsAndReadsKeepComing() async throws {
