@@ -195,14 +195,9 @@ struct PostgresAccountStore: AccountStore {
         FROM api_tokens t JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = $1
         """
 
+    /// Every API request's first look-up: prepared, like the resident look-ups.
     func tokenAndOwner(tokenHash: String) async throws -> (APIToken, Account)? {
-        try await database.read { connection in
-            try await connection.all(PostgresQuery(unsafeSQL: Self.tokenAndOwnerSQL, binds: .single(tokenHash)), logger: logger) { row in
-                let cells = Array(row)
-                let (token, account) = (try Self.token(cells: cells), try Self.account(cells: cells, offset: 9))
-                return (token, account)
-            }.first
-        }
+        try await database.rows(TokenAndOwner(hash: tokenHash), limit: 1).first.map { ($0.token, $0.owner) }
     }
 
     func tokens(accountID: AccountID?) async throws -> [APIToken] {
@@ -238,5 +233,23 @@ struct PostgresAccountStore: AccountStore {
         bindings.append(lockedUntil)
         bindings.append(id)
         return bindings
+    }
+}
+
+/// A token and its owner by the token's hash (`PostgresAccountStore.tokenAndOwnerSQL`).
+struct TokenAndOwner: PostgresPreparedStatement {
+    struct Row: Sendable {
+        let token: APIToken
+        let owner: Account
+    }
+
+    static let sql = PostgresAccountStore.tokenAndOwnerSQL
+    let hash: String
+
+    func makeBindings() throws -> PostgresBindings { .single(hash) }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row {
+        let cells = Array(row)
+        return Row(token: try PostgresAccountStore.token(cells: cells), owner: try PostgresAccountStore.account(cells: cells, offset: 9))
     }
 }

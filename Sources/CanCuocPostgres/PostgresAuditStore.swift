@@ -33,26 +33,28 @@ struct PostgresAuditStore: AuditStore {
                           previousHash: previous, hash: hash)
     }
 
-    /// `VALUES` rows of entries for a statement whose parameters so far number `after`.
-    static func values(_ entries: ArraySlice<AuditEntry>, after: Int, into bindings: inout PostgresBindings) -> String {
-        var sql = ""
-        for (offset, entry) in entries.enumerated() {
-            let d = entry.draft
-            let base = after + offset * 13
-            sql += (offset == 0 ? "(" : ",(") + (1...13).map { "$\(base + $0)" }.joined(separator: ",") + ")"
-            bindings.append(entry.sequence)
-            bindings.append(AuditChain.microseconds(d.time))
-            for text in [d.actor, d.role, d.unit, d.action, d.target, d.purpose, d.clientAddress, d.requestID, d.outcome, entry.previousHash, entry.hash] {
-                bindings.append(text)
-            }
-        }
-        return sql
+    /// The entries' columns as arrays (one parameter a column) for `unnestColumns`.
+    static func bindColumns(_ entries: [AuditEntry], into bindings: inout PostgresBindings) {
+        bindings.append(entries.map(\.sequence))
+        bindings.append(entries.map { AuditChain.microseconds($0.draft.time) })
+        for text in textColumns { bindings.append(entries.map(text)) }
+    }
+
+    static let textColumns: [@Sendable (AuditEntry) -> String] = [
+        \.draft.actor, \.draft.role, \.draft.unit, \.draft.action, \.draft.target, \.draft.purpose, \.draft.clientAddress,
+        \.draft.requestID, \.draft.outcome, \.previousHash, \.hash,
+    ]
+    static let columnTypes: [PostgresDataType] = [.int8Array, .int8Array] + Array(repeating: .textArray, count: textColumns.count)
+
+    /// The rows of the arrays bound after `after` parameters. The text is the same for any number of entries,
+    /// so PostgreSQL prepares and plans it once per connection instead of parsing a new `VALUES` list each time.
+    static func unnestColumns(after: Int) -> String {
+        "unnest(" + columnTypes.indices.map { "$\(after + $0 + 1)::\($0 < 2 ? "bigint[]" : "text[]")" }.joined(separator: ", ") + ")"
     }
 
     func append(_ drafts: [AuditDraft], checkpoint: @escaping @Sendable (AuditHead, Int64, Date?) throws -> AuditCheckpoint?) async throws -> AuditHead {
         guard !drafts.isEmpty else { return try await locked(drafts, checkpoint: checkpoint) }
-        // 13 parameters an entry: one statement holds up to 4,000 entries (the limit is 65,535 parameters).
-        if let known = tail.value.withLock({ $0 }), drafts.count <= 4_000 {
+        if let known = tail.value.withLock({ $0 }) {
             do {
                 if let head = try await moveHead(from: known, drafts, checkpoint: checkpoint) { return head }
             } catch {
@@ -69,28 +71,8 @@ struct PostgresAuditStore: AuditStore {
         guard let last = entries.last else { return known.head }
         let head = AuditHead(sequence: last.sequence, hash: last.hash)
         let signed = try checkpoint(head, known.checkpointSequence, known.checkpointTime)
-        var bindings = PostgresBindings()
-        bindings.append(head.sequence)
-        bindings.append(head.hash)
-        bindings.append(known.head.sequence)
-        bindings.append(known.head.hash)
-        var sql = """
-            WITH moved AS (UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1 AND seq = $3 AND hash = $4 RETURNING seq),
-            added AS (INSERT INTO audit_entries (\(Self.columns)) SELECT * FROM (VALUES \(Self.values(entries[...], after: 4, into: &bindings))) AS v
-                      WHERE EXISTS (SELECT 1 FROM moved))
-            """
-        if let signed {
-            let base = bindings.count
-            bindings.append(signed.sequence)
-            bindings.append(signed.hash)
-            bindings.append(AuditChain.microseconds(signed.time))
-            try bindings.append(signed.signature)
-            sql += ", signed AS (INSERT INTO audit_checkpoints SELECT $\(base + 1), $\(base + 2), $\(base + 3), $\(base + 4) WHERE EXISTS (SELECT 1 FROM moved))"
-        }
-        sql += " SELECT count(*) FROM moved"
-        let query = PostgresQuery(unsafeSQL: sql, binds: bindings)
-        // One statement outside an explicit transaction: it commits (or not) as a whole.
-        let moved = try await database.read { connection in try await connection.scalar(query, as: Int64.self, logger: logger) } ?? 0
+        let move = AuditHeadMove(head: head, known: known.head, entries: entries, checkpoint: signed)
+        let moved = try await database.rows(move, limit: 1).first ?? 0
         guard moved == 1 else { return nil }
         tail.value.withLock { $0 = AuditTail(head: head, checkpointSequence: signed?.sequence ?? known.checkpointSequence,
                                        checkpointTime: signed?.time ?? known.checkpointTime) }
@@ -111,11 +93,10 @@ struct PostgresAuditStore: AuditStore {
             var tail = AuditTail(head: current, checkpointSequence: previous?.0 ?? 0, checkpointTime: previous.map { Date(microseconds: $0.1) })
             let entries = AuditChain.link(drafts, after: current)
             guard let last = entries.last else { return tail }
-            for chunk in stride(from: 0, to: entries.count, by: 4_000) {
-                var bindings = PostgresBindings()
-                let rows = Self.values(entries[chunk..<min(chunk + 4_000, entries.count)], after: 0, into: &bindings)
-                try await connection.query(PostgresQuery(unsafeSQL: "INSERT INTO audit_entries (\(Self.columns)) VALUES " + rows, binds: bindings), logger: logger)
-            }
+            var bindings = PostgresBindings()
+            Self.bindColumns(entries, into: &bindings)
+            try await connection.query(PostgresQuery(unsafeSQL: "INSERT INTO audit_entries (\(Self.columns)) SELECT * FROM \(Self.unnestColumns(after: 0))",
+                                                     binds: bindings), logger: logger)
             tail.head = AuditHead(sequence: last.sequence, hash: last.hash)
             try await connection.query("UPDATE audit_head SET seq = \(tail.head.sequence), hash = \(tail.head.hash) WHERE id = 1", logger: logger)
             if let signed = try checkpoint(tail.head, tail.checkpointSequence, tail.checkpointTime) {
@@ -183,4 +164,40 @@ struct PostgresAuditStore: AuditStore {
             try await connection.query("UPDATE server_keys SET sealed = \(sealed) WHERE name = 'audit-checkpoint'", logger: logger)
         }
     }
+}
+
+/// The one-statement append of `PostgresAuditStore.moveHead`, prepared: moves the head from `known` and inserts
+/// the entries and the checkpoint (when one is due) only if it moved. Returns the number of heads moved (0 or 1).
+struct AuditHeadMove: PostgresPreparedStatement {
+    static let sql = """
+        WITH moved AS (UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1 AND seq = $3 AND hash = $4 RETURNING seq),
+        added AS (INSERT INTO audit_entries (\(PostgresAuditStore.columns)) SELECT * FROM \(PostgresAuditStore.unnestColumns(after: 4))
+                  WHERE EXISTS (SELECT 1 FROM moved)),
+        signed AS (INSERT INTO audit_checkpoints SELECT $18::bigint, $19::text, $20::bigint, $21::bytea
+                   WHERE $18::bigint IS NOT NULL AND EXISTS (SELECT 1 FROM moved))
+        SELECT count(*) FROM moved
+        """
+    static let bindingDataTypes: [PostgresDataType] = [.int8, .text, .int8, .text] + PostgresAuditStore.columnTypes + [.int8, .text, .int8, .bytea]
+    typealias Row = Int64
+
+    let head: AuditHead
+    let known: AuditHead
+    let entries: [AuditEntry]
+    let checkpoint: AuditCheckpoint?
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: Self.bindingDataTypes.count)
+        bindings.append(head.sequence)
+        bindings.append(head.hash)
+        bindings.append(known.sequence)
+        bindings.append(known.hash)
+        PostgresAuditStore.bindColumns(entries, into: &bindings)
+        bindings.append(checkpoint?.sequence)
+        bindings.append(checkpoint?.hash)
+        bindings.append(checkpoint.map { AuditChain.microseconds($0.time) })
+        try bindings.append(checkpoint?.signature)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Int64 { try row.decode(Int64.self) }
 }
