@@ -26,12 +26,16 @@ public struct AccessControl: Sendable {
     let clock: @Sendable () -> Date
     public let policy: Policy
     private let jurisdictions = JurisdictionCache()
+    /// Bearer tokens checked in the last second (see `TokenCache` for what that means for revocation).
+    let tokens: TokenCache
     private let rateLimiter: TokenRateLimiter
     /// A bcrypt hash of a random password, checked against when the username is unknown.
     private let decoyHash: String
 
-    public init(accounts: any AccountStore, catalog: AdminUnitCatalog, keys: KeyRing, clock: @escaping @Sendable () -> Date, policy: Policy = Policy()) {
+    public init(accounts: any AccountStore, catalog: AdminUnitCatalog, keys: KeyRing, clock: @escaping @Sendable () -> Date, policy: Policy = Policy(),
+                tokens: TokenCache = TokenCache()) {
         self.accounts = accounts
+        self.tokens = tokens
         self.catalog = catalog
         self.keys = keys
         self.clock = clock
@@ -57,8 +61,13 @@ public struct AccessControl: Sendable {
 
     /// A bearer token: known, not expired or revoked, its owner enabled, and under its rate limit.
     public func identity(bearer secret: String) async throws -> TokenCheck {
-        let now = clock()
-        guard let (token, account) = try await accounts.tokenAndOwner(tokenHash: SecretToken.hash(secret)), token.isUsable(at: now),
+        let now = clock(), hash = SecretToken.hash(secret)
+        var found = tokens.lookup(hash, at: now)
+        if found == nil, let fetched = try await accounts.tokenAndOwner(tokenHash: hash) {
+            tokens.store(hash, token: fetched.0, owner: fetched.1, at: now)
+            found = fetched
+        }
+        guard let (token, account) = found, token.isUsable(at: now),
               !account.disabled else { return .invalid }
         guard await rateLimiter.admit(token, at: now) else { return .rateLimited }
         return .valid(Identity(account: account, jurisdiction: try jurisdiction(of: account), credential: .token(token)))

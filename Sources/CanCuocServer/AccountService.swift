@@ -13,9 +13,13 @@ public struct AccountService: Sendable {
     let keys: KeyRing
     let clock: @Sendable () -> Date
     let bcryptCost: UInt8
+    /// The serving process's checked tokens, forgotten when an account or token changes here.
+    let tokens: TokenCache?
 
-    public init(accounts: any AccountStore, catalog: AdminUnitCatalog = .shared, keys: KeyRing, clock: @escaping @Sendable () -> Date = Date.init, bcryptCost: UInt8 = 12) {
+    public init(accounts: any AccountStore, catalog: AdminUnitCatalog = .shared, keys: KeyRing, clock: @escaping @Sendable () -> Date = Date.init, bcryptCost: UInt8 = 12,
+                tokens: TokenCache? = nil) {
         self.accounts = accounts
+        self.tokens = tokens
         self.catalog = catalog
         self.keys = keys
         self.clock = clock
@@ -91,8 +95,16 @@ public struct AccountService: Sendable {
         var account = try await account(named: username)
         account.disabled = true
         try await accounts.update(account)
+        tokens?.forgetAll()
         try await accounts.deleteSessions(accountID: account.id)
         return account
+    }
+
+    /// Revokes a token; false when there is none with this id.
+    public func revokeToken(id: TokenID) async throws -> Bool {
+        let revoked = try await accounts.revokeToken(id: id, at: clock())
+        tokens?.forgetAll()
+        return revoked
     }
 
     /// Sets a new first password (generated unless given), clears the lock-out, signs the account out

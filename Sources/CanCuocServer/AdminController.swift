@@ -135,7 +135,7 @@ struct AdminController {
             guard let id = context.parameters.get("id", as: TokenID.self),
                   let token = try await accounts.accounts.tokens(accountID: nil).first(where: { $0.id == id }),
                   try await managed(by: identity).contains(where: { $0.id == token.accountID }) else { throw APIError.notFound }
-            _ = try await accounts.accounts.revokeToken(id: id, at: Date())
+            _ = try await accounts.revokeToken(id: id)
             try await audit.record("token.revoke", target: "token:\(id)", request: request, context: context)
             return Response(status: .noContent)
         }

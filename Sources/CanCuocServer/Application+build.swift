@@ -59,8 +59,9 @@ public func buildRouter(_ config: AppConfig, dependencies: AppDependencies) asyn
     let d = dependencies
     let log = d.auditEnabled ? AuditLog(store: d.store.audit, keys: d.keys, clock: d.clock) : nil
     let audit = AuditRecorder(log: log, clock: d.clock)
-    let access = AccessControl(accounts: d.store.accounts, catalog: d.catalog, keys: d.keys, clock: d.clock, policy: d.access)
-    let accounts = AccountService(accounts: d.store.accounts, catalog: d.catalog, keys: d.keys, clock: d.clock, bcryptCost: d.access.bcryptCost)
+    let tokens = TokenCache()
+    let access = AccessControl(accounts: d.store.accounts, catalog: d.catalog, keys: d.keys, clock: d.clock, policy: d.access, tokens: tokens)
+    let accounts = AccountService(accounts: d.store.accounts, catalog: d.catalog, keys: d.keys, clock: d.clock, bcryptCost: d.access.bcryptCost, tokens: tokens)
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: SecurityHeadersMiddleware())
