@@ -10,6 +10,7 @@ struct PostgresDatabase: Sendable {
     /// How long a request waits for a connection before it fails with `StoreError.unavailable`. The
     /// pool itself would wait for the server indefinitely; a request must not.
     var leaseTimeout: Duration = .seconds(5)
+    let deadlines = LeaseDeadlines()
 
     func read<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         try await withLease(body)
@@ -35,27 +36,40 @@ struct PostgresDatabase: Sendable {
     /// One request's race between its work and the lease deadline: whichever ends first resumes the caller.
     final class Race<T: Sendable>: Sendable {
         let taken = Atomic<Bool>(false)
-        private let state = Mutex<(continuation: CheckedContinuation<T, any Error>?, timer: Task<Void, Never>?)>((nil, nil))
+        private let state = Mutex<(continuation: CheckedContinuation<T, any Error>?, work: Task<Void, Never>?, cancelled: Bool)>((nil, nil, false))
 
-        init(_ continuation: CheckedContinuation<T, any Error>) {
+        func begin(_ continuation: CheckedContinuation<T, any Error>) {
             state.withLock { $0.continuation = continuation }
         }
 
-        func setTimer(_ timer: Task<Void, Never>) {
-            let finished = state.withLock { state in
-                state.timer = timer
-                return state.continuation == nil
+        /// The task doing the work; cancelled at once if the caller was cancelled before it existed.
+        func setWork(_ task: Task<Void, Never>) {
+            let cancelled = state.withLock { state in
+                state.work = task
+                return state.cancelled
             }
-            if finished { timer.cancel() }
+            if cancelled { task.cancel() }
+        }
+
+        func cancelWork() {
+            state.withLock { state in
+                state.cancelled = true
+                return state.work
+            }?.cancel()
         }
 
         func finish(_ result: Result<T, any Error>) {
-            let (continuation, timer) = state.withLock { state in
-                defer { state = (nil, nil) }
-                return (state.continuation, state.timer)
-            }
-            timer?.cancel()
-            continuation?.resume(with: result)
+            state.withLock { state in
+                defer { state.continuation = nil }
+                return state.continuation
+            }?.resume(with: result)
+        }
+
+        /// The deadline passed: fails the caller unless a connection came in time.
+        func expire() {
+            guard !taken.load(ordering: .relaxed) else { return }
+            cancelWork()
+            finish(.failure(StoreError.unavailable))
         }
     }
 
@@ -63,33 +77,29 @@ struct PostgresDatabase: Sendable {
     /// (the body itself, once it has its connection, may run as long as it needs). The caller is resumed at
     /// the deadline without waiting for the pool to notice the cancelled request.
     func withLease<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        let client = client, timeout = leaseTimeout
-        let work = Mutex<Task<Void, Never>?>(nil)
+        let client = client, timeout = leaseTimeout, deadlines = deadlines
+        let race = Race<T>()
         do {
             return try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-                    let race = Race(continuation)
-                    let task = Task {
+                    race.begin(continuation)
+                    let ticket = deadlines.add(after: timeout) { race.expire() }
+                    race.setWork(Task {
                         do {
                             let value = try await client.withConnection { connection in
                                 race.taken.store(true, ordering: .relaxed)
+                                deadlines.remove(ticket)
                                 return try await body(connection)
                             }
                             race.finish(.success(value))
                         } catch {
                             race.finish(.failure(error))
                         }
-                    }
-                    work.withLock { $0 = task }
-                    race.setTimer(Task {
-                        try? await Task.sleep(for: timeout)
-                        guard !Task.isCancelled, !race.taken.load(ordering: .relaxed) else { return }
-                        task.cancel()
-                        race.finish(.failure(StoreError.unavailable))
+                        deadlines.remove(ticket)
                     })
                 }
             } onCancel: {
-                work.withLock { $0 }?.cancel()
+                race.cancelWork()
             }
         } catch {
             throw PostgresFailure.map(error)
