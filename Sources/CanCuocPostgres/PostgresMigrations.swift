@@ -371,5 +371,27 @@ enum PostgresMigrations {
             "CREATE INDEX pin_links_by_resident ON pin_links(resident_id)",
             "UPDATE cards SET dg2 = NULL WHERE face_sealed IS NOT NULL",
         ]),
+        // The audit trail is read through its indexes only, so coarse statistics do. With the default sample
+        // (30,000 rows) the automatic analyze of a trail of 2 million entries read 29,000 pages in 5 s beside
+        // the requests (one run of PIN look-ups it overlapped: p99 129 ms). A sample of 3,000 rows: ANALYZE on
+        // a cold cache 848-1,061 ms -> 71-91 ms.
+        Migration(id: "2026-12-02-audit-statistics", statements: [
+            """
+            ALTER TABLE audit_entries
+                ALTER COLUMN seq SET STATISTICS 10,
+                ALTER COLUMN time_us SET STATISTICS 10,
+                ALTER COLUMN actor SET STATISTICS 10,
+                ALTER COLUMN role SET STATISTICS 10,
+                ALTER COLUMN unit SET STATISTICS 10,
+                ALTER COLUMN action SET STATISTICS 10,
+                ALTER COLUMN target SET STATISTICS 10,
+                ALTER COLUMN purpose SET STATISTICS 10,
+                ALTER COLUMN client SET STATISTICS 10,
+                ALTER COLUMN request_id SET STATISTICS 10,
+                ALTER COLUMN outcome SET STATISTICS 10,
+                ALTER COLUMN prev_hash SET STATISTICS 10,
+                ALTER COLUMN hash SET STATISTICS 10
+            """,
+        ]),
     ]
 }

@@ -31,6 +31,19 @@ struct PostgresRegisterTests {
         #expect(applied == Set(PostgresMigrations.all.map(\.id)))
     }
 
+    /// The audit trail keeps coarse statistics (a small analyze sample; see the migration's comment).
+    @Test func theAuditTrailIsAnalysedFromASmallSample() async throws {
+        let location = try await scratch()
+        _ = try await PostgresRegister.open(location)
+        let targets = try await PostgresScratchDatabase.withAdmin(location) { connection, logger in
+            try await connection.all("""
+                SELECT attstattarget::bigint FROM pg_attribute WHERE attrelid = 'audit_entries'::regclass AND attnum > 0 AND NOT attisdropped
+                """, logger: logger) { try $0.decode(Int64.self) }
+        }
+        #expect(targets.count == 13)
+        #expect(Set(targets) == [10])
+    }
+
     @Test func aDatabaseFromANewerVersionIsRefused() async throws {
         let location = try await scratch()
         try await query(location, "INSERT INTO schema_migrations(id) VALUES ('2099-01-01-future')")
