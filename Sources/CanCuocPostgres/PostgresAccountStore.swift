@@ -189,12 +189,6 @@ struct PostgresAccountStore: AccountStore {
         }
     }
 
-    /// Asked on every API request: built once.
-    static let tokenAndOwnerSQL = """
-        SELECT \(ColumnList.qualified(tokenColumns, "t")), \(ColumnList.qualified(accountColumns, "a"))
-        FROM api_tokens t JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = $1
-        """
-
     /// Every API request's first look-up: prepared, like the resident look-ups.
     func tokenAndOwner(tokenHash: String) async throws -> (APIToken, Account)? {
         try await database.rows(TokenAndOwner(hash: tokenHash), limit: 1).first.map { ($0.token, $0.owner) }
@@ -236,20 +230,25 @@ struct PostgresAccountStore: AccountStore {
     }
 }
 
-/// A token and its owner by the token's hash (`PostgresAccountStore.tokenAndOwnerSQL`).
+/// A token and its owner by the token's hash: asked on every API request that is not in `TokenCache`.
 struct TokenAndOwner: PostgresPreparedStatement {
     struct Row: Sendable {
         let token: APIToken
         let owner: Account
     }
 
-    static let sql = PostgresAccountStore.tokenAndOwnerSQL
+    static let sql = """
+        SELECT \(ColumnList.qualified(PostgresAccountStore.tokenColumns, "t")), \(ColumnList.qualified(PostgresAccountStore.accountColumns, "a"))
+        FROM api_tokens t JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = $1
+        """
+    /// Where the owner's columns start in a row.
+    static let ownerOffset = ColumnList.count(PostgresAccountStore.tokenColumns)
     let hash: String
 
     func makeBindings() throws -> PostgresBindings { .single(hash) }
 
     func decodeRow(_ row: PostgresRow) throws -> Row {
         let cells = Array(row)
-        return Row(token: try PostgresAccountStore.token(cells: cells), owner: try PostgresAccountStore.account(cells: cells, offset: 9))
+        return Row(token: try PostgresAccountStore.token(cells: cells), owner: try PostgresAccountStore.account(cells: cells, offset: Self.ownerOffset))
     }
 }

@@ -44,12 +44,15 @@ struct PostgresAuditStore: AuditStore {
         \.draft.actor, \.draft.role, \.draft.unit, \.draft.action, \.draft.target, \.draft.purpose, \.draft.clientAddress,
         \.draft.requestID, \.draft.outcome, \.previousHash, \.hash,
     ]
-    static let columnTypes: [PostgresDataType] = [.int8Array, .int8Array] + Array(repeating: .textArray, count: textColumns.count)
+    /// Each array parameter's type, for the driver and as written in SQL.
+    static let arrayTypes: [(type: PostgresDataType, sql: String)] =
+        [(.int8Array, "bigint[]"), (.int8Array, "bigint[]")] + Array(repeating: (.textArray, "text[]"), count: textColumns.count)
+    static var columnTypes: [PostgresDataType] { arrayTypes.map(\.type) }
 
     /// The rows of the arrays bound after `after` parameters. The text is the same for any number of entries,
     /// so PostgreSQL prepares and plans it once per connection instead of parsing a new `VALUES` list each time.
     static func unnestColumns(after: Int) -> String {
-        "unnest(" + columnTypes.indices.map { "$\(after + $0 + 1)::\($0 < 2 ? "bigint[]" : "text[]")" }.joined(separator: ", ") + ")"
+        "unnest(" + arrayTypes.enumerated().map { "$\(after + $0.offset + 1)::\($0.element.sql)" }.joined(separator: ", ") + ")"
     }
 
     func append(_ drafts: [AuditDraft], checkpoint: @escaping @Sendable (AuditHead, Int64, Date?) throws -> AuditCheckpoint?) async throws -> AuditHead {
@@ -169,12 +172,15 @@ struct PostgresAuditStore: AuditStore {
 /// The one-statement append of `PostgresAuditStore.moveHead`, prepared: moves the head from `known` and inserts
 /// the entries and the checkpoint (when one is due) only if it moved. Returns the number of heads moved (0 or 1).
 struct AuditHeadMove: PostgresPreparedStatement {
+    /// The checkpoint's parameters come after the two heads' four and the entries' arrays.
+    private static let signedAt = 4 + PostgresAuditStore.arrayTypes.count
     static let sql = """
         WITH moved AS (UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1 AND seq = $3 AND hash = $4 RETURNING seq),
         added AS (INSERT INTO audit_entries (\(PostgresAuditStore.columns)) SELECT * FROM \(PostgresAuditStore.unnestColumns(after: 4))
                   WHERE EXISTS (SELECT 1 FROM moved)),
-        signed AS (INSERT INTO audit_checkpoints SELECT $18::bigint, $19::text, $20::bigint, $21::bytea
-                   WHERE $18::bigint IS NOT NULL AND EXISTS (SELECT 1 FROM moved))
+        signed AS (INSERT INTO audit_checkpoints
+                   SELECT $\(signedAt + 1)::bigint, $\(signedAt + 2)::text, $\(signedAt + 3)::bigint, $\(signedAt + 4)::bytea
+                   WHERE $\(signedAt + 1)::bigint IS NOT NULL AND EXISTS (SELECT 1 FROM moved))
         SELECT count(*) FROM moved
         """
     static let bindingDataTypes: [PostgresDataType] = [.int8, .text, .int8, .text] + PostgresAuditStore.columnTypes + [.int8, .text, .int8, .bytea]

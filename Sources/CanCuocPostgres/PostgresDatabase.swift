@@ -95,6 +95,7 @@ struct PostgresDatabase: Sendable {
                         } catch {
                             race.finish(.failure(error))
                         }
+                        // Also when no connection ever came (the pool failed or the caller was cancelled).
                         deadlines.remove(ticket)
                     })
                 }
