@@ -12,6 +12,17 @@ math.randomseed(42)
 local headers = {}
 if token and token ~= "" then headers["Authorization"] = "Bearer " .. token end
 
+-- WRK_THINK_MS, when set: each connection waits a random time with this mean (exponential) before its
+-- next request, as officers do between look-ups; many connections then send a steady, Poisson-like
+-- stream of requests instead of the most the server can answer.
+local think = tonumber(os.getenv("WRK_THINK_MS") or "")
+if think then
+  delay = function()
+    -- wrk takes whole milliseconds.
+    return math.floor(-think * math.log(1 - math.random()) + 0.5)
+  end
+end
+
 request = function()
   local item = items[math.random(#items)]
   if body_key and body_key ~= "" then

@@ -1,11 +1,14 @@
 import CanCuocStore
 import Foundation
 import GRDB
+import Synchronization
 
 /// The audit chain in the SQLite file. SQLite runs one write transaction at a time, so reading the head
 /// and appending after it cannot interleave with another append.
 struct SQLiteAuditStore: AuditStore {
     let writer: any DatabaseWriter
+
+    var writesInline: Bool { true }
 
     static let columns = "seq, time_us, actor, role, unit, action, target, purpose, client, request_id, outcome, prev_hash, hash"
 
@@ -15,27 +18,59 @@ struct SQLiteAuditStore: AuditStore {
                    previousHash: row[11], hash: row[12])
     }
 
+    /// Whether a batch is being written synchronously on some caller's thread (shared by every copy of
+    /// this store on one database).
+    let writingInline = InlineWriting()
+
+    final class InlineWriting: Sendable {
+        let busy = Mutex(false)
+    }
+
+    /// Writes synchronously on the calling thread (the pool writer's queue runs the transaction inline
+    /// there). GRDB's asynchronous write hands each batch to the writer's thread and back.
+    ///
+    /// A synchronous write holds one of Swift's pool threads (two on two cores) for as long as it waits for
+    /// the writer, so only one caller at a time writes this way; another (a second audit log on the same
+    /// file, as in the tests) writes asynchronously, from a task of its own that its caller's cancellation
+    /// does not reach, as the audit log expects of this store. Nothing that holds the writer waits for
+    /// Swift's pool, so the wait always ends.
     func append(_ drafts: [AuditDraft], checkpoint: @escaping @Sendable (AuditHead, Int64, Date?) throws -> AuditCheckpoint?) async throws -> AuditHead {
-        try await writer.write { db in
-            // Every audited request comes through here: the statements stay compiled.
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit_head WHERE id = 1")) else { throw StoreError.notFound }
-            let entries = AuditChain.link(drafts, after: AuditHead(sequence: row[0], hash: row[1]))
-            let insert = try db.cachedStatement(sql: "INSERT INTO audit_entries (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            for entry in entries {
-                let d = entry.draft
-                try insert.execute(arguments: [entry.sequence, AuditChain.microseconds(d.time), d.actor, d.role, d.unit, d.action, d.target,
-                                               d.purpose, d.clientAddress, d.requestID, d.outcome, entry.previousHash, entry.hash])
-            }
-            guard let last = entries.last else { return AuditHead(sequence: row[0], hash: row[1]) }
-            let head = AuditHead(sequence: last.sequence, hash: last.hash)
-            try db.cachedStatement(sql: "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1").execute(arguments: [head.sequence, head.hash])
-            let previous = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, time_us FROM audit_checkpoints ORDER BY seq DESC LIMIT 1"))
-            if let signed = try checkpoint(head, previous?[0] ?? 0, (previous?[1] as Int64?).map(Date.init(microseconds:))) {
-                try db.execute(sql: "INSERT INTO audit_checkpoints VALUES (?, ?, ?, ?)",
-                               arguments: [signed.sequence, signed.hash, AuditChain.microseconds(signed.time), signed.signature])
-            }
-            return head
+        let inline = writingInline.busy.withLock { busy in
+            guard !busy else { return false }
+            busy = true
+            return true
         }
+        guard inline else {
+            let store = self
+            return try await Task { try await store.writer.write { db in try store.append(drafts, checkpoint: checkpoint, in: db) } }.value
+        }
+        defer { writingInline.busy.withLock { $0 = false } }
+        return try appendNow(drafts, checkpoint: checkpoint)
+    }
+
+    private func appendNow(_ drafts: [AuditDraft], checkpoint: @escaping @Sendable (AuditHead, Int64, Date?) throws -> AuditCheckpoint?) throws -> AuditHead {
+        try writer.write { db in try append(drafts, checkpoint: checkpoint, in: db) }
+    }
+
+    private func append(_ drafts: [AuditDraft], checkpoint: @escaping @Sendable (AuditHead, Int64, Date?) throws -> AuditCheckpoint?, in db: Database) throws -> AuditHead {
+        // Every audited request comes through here: the statements stay compiled.
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit_head WHERE id = 1")) else { throw StoreError.notFound }
+        let entries = AuditChain.link(drafts, after: AuditHead(sequence: row[0], hash: row[1]))
+        let insert = try db.cachedStatement(sql: "INSERT INTO audit_entries (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        for entry in entries {
+            let d = entry.draft
+            try insert.execute(arguments: [entry.sequence, AuditChain.microseconds(d.time), d.actor, d.role, d.unit, d.action, d.target,
+                                           d.purpose, d.clientAddress, d.requestID, d.outcome, entry.previousHash, entry.hash])
+        }
+        guard let last = entries.last else { return AuditHead(sequence: row[0], hash: row[1]) }
+        let head = AuditHead(sequence: last.sequence, hash: last.hash)
+        try db.cachedStatement(sql: "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1").execute(arguments: [head.sequence, head.hash])
+        let previous = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, time_us FROM audit_checkpoints ORDER BY seq DESC LIMIT 1"))
+        if let signed = try checkpoint(head, previous?[0] ?? 0, (previous?[1] as Int64?).map(Date.init(microseconds:))) {
+            try db.execute(sql: "INSERT INTO audit_checkpoints VALUES (?, ?, ?, ?)",
+                           arguments: [signed.sequence, signed.hash, AuditChain.microseconds(signed.time), signed.signature])
+        }
+        return head
     }
 
     func entries(after: Int64, limit: Int) async throws -> [AuditEntry] {

@@ -126,8 +126,10 @@ import Testing
         #expect(try await trail.verify().firstBreak == .badCheckpointSignature(sequence: 11))
     }
 
-    /// Many writers at once, two logs (two servers) on one database: one unbroken chain, every entry in it,
-    /// written in far fewer transactions than entries (group commit).
+    /// Many writers at once, two logs (two servers) on one database: one unbroken chain, every entry in it.
+    /// On PostgreSQL, written in fewer transactions than entries (group commit). On SQLite a caller that
+    /// finds no batch under way writes its own without suspending, so with the test pool's threads busy
+    /// elsewhere the writers may never overlap; `AuditGroupCommitTests` checks the grouping itself.
     @Test(arguments: Backend.durable)
     func concurrentWritersExtendOneChain(backend: Backend) async throws {
         let store = try await backend.open()
@@ -147,7 +149,8 @@ import Testing
         #expect(report.entriesChecked == 1_600)
         let targets = Set(try await store.audit.entries(after: 0, limit: 2_000).map(\.draft.target))
         #expect(targets.count == 1_600)
-        let batches = await logs[0].batches + logs[1].batches
-        #expect(batches < 1_600)
+        if !store.audit.writesInline {
+            #expect(logs[0].batches + logs[1].batches < 1_600)
+        }
     }
 }

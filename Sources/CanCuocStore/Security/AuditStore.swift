@@ -7,6 +7,9 @@ public protocol AuditStore: Sendable {
     /// one for the new head (given the last checkpoint's sequence and time), it is stored in the same
     /// transaction. Returns the new head.
     func append(_ drafts: [AuditDraft], checkpoint: @escaping @Sendable (AuditHead, _ lastSequence: Int64, _ lastTime: Date?) throws -> AuditCheckpoint?) async throws -> AuditHead
+    /// Whether `append` does its work on the calling thread without waiting on the network (SQLite):
+    /// then the audit log calls it from the request's own task, cancellation and all.
+    var writesInline: Bool { get }
     /// Entries with sequence > `after`, in order, at most `limit`.
     func entries(after: Int64, limit: Int) async throws -> [AuditEntry]
     func checkpoints() async throws -> [AuditCheckpoint]
@@ -22,4 +25,8 @@ public protocol AuditStore: Sendable {
     func storeSigningKeyIfAbsent(_ sealed: Data) async throws -> Data
     /// Replaces the stored key with the same key sealed under a newer data key (key rotation).
     func replaceSealedSigningKey(_ sealed: Data) async throws
+}
+
+extension AuditStore {
+    public var writesInline: Bool { false }
 }
