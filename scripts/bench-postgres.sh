@@ -67,10 +67,13 @@ field() { echo "$1" | grep -oE "$2=[0-9.]+" | cut -d= -f2; }
 ceiling=$(TOKEN= bench "$CONNECTIONS" "" "$WORK/static.txt")
 pin_tp=$(bench "$CONNECTIONS" "/api/v1/residents/" "$WORK/pins.txt")
 pin=$(bench 4 "/api/v1/residents/" "$WORK/pins.txt")
+# A steady stream of about 1,000 look-ups a second, as in scripts/bench.sh.
+pin_steady=$(WRK_THINK_MS=64 bench 64 "/api/v1/residents/" "$WORK/pins.txt")
 kill $SERVER; wait $SERVER 2>/dev/null || true
 serve --without-audit
 pin_tp_off=$(bench "$CONNECTIONS" "/api/v1/residents/" "$WORK/pins.txt")
 echo "| PostgreSQL: trivial endpoint, wrk -c$CONNECTIONS $DURATION | $(field "$ceiling" rps) req/s | framework ceiling | 1 |"
 echo "| PostgreSQL: PIN lookup through the API, wrk -c4 | p50 $(field "$pin" p50) ms, p99 $(field "$pin" p99) ms, $(field "$pin" rps) req/s | p99 ≤ 3 ms | |"
+echo "| PostgreSQL: PIN lookup through the API, a steady $(field "$pin_steady" rps) req/s (64 connections, random pauses of 64 ms on average) | p50 $(field "$pin_steady" p50) ms, p95 $(field "$pin_steady" p95) ms, p99 $(field "$pin_steady" p99) ms | | |"
 echo "| PostgreSQL: PIN lookup through the API, wrk -c$CONNECTIONS, audited | $(field "$pin_tp" rps) req/s, p99 $(field "$pin_tp" p99) ms, errors $(field "$pin_tp" errors) | | $(ratio "$(field "$pin_tp" rps)" "$(field "$ceiling" rps)") of the ceiling |"
 echo "| PostgreSQL: PIN lookup through the API, wrk -c$CONNECTIONS, audit off | $(field "$pin_tp_off" rps) req/s, p99 $(field "$pin_tp_off" p99) ms | audited ≥ 0.5 × this | audited/off $(ratio "$(field "$pin_tp" rps)" "$(field "$pin_tp_off" rps)") |"

@@ -129,12 +129,13 @@ public final class AuditLog: Sendable {
     }
 
     /// One transaction. The leader's task may be cancelled (its client gone) while the others' entries
-    /// are in the batch: a store that waits on the network writes from a task of its own, which
-    /// cancellation does not reach. SQLite's append is synchronous and does not look at cancellation.
+    /// are in the batch: with a store that waits on the network, the signer's first load and the write run
+    /// in a task of their own, which cancellation does not reach. SQLite's append is synchronous and does
+    /// not look at cancellation.
     private func append(_ drafts: [AuditDraft]) async throws {
-        let signer = try await currentSigner()
-        let every = checkpointEvery, interval = checkpointInterval, now = clock(), store = store
-        let write: @Sendable () async throws -> Void = {
+        let every = checkpointEvery, interval = checkpointInterval, now = clock()
+        let write: @Sendable () async throws -> Void = { [self] in
+            let signer = try await currentSigner()
             _ = try await store.append(drafts) { head, lastSequence, lastTime in
                 let due = head.sequence - lastSequence >= every || lastTime.map { now.timeIntervalSince($0) >= interval } ?? true
                 return due ? try signer.checkpoint(for: head, at: now) : nil
