@@ -1,7 +1,6 @@
 import CanCuocStore
 import Foundation
 import PostgresNIO
-import Synchronization
 
 /// The audit chain on PostgreSQL. The head row (`audit_head`) orders appends from every server into one chain
 /// without forks. An append first tries, in one statement, to move the head from where this process last saw it
@@ -10,12 +9,8 @@ import Synchronization
 struct PostgresAuditStore: AuditStore {
     let database: PostgresDatabase
     /// The head and the last checkpoint as this process last wrote or read them.
-    let tail = TailBox()
+    let tail = SharedMutex<AuditTail?>(nil)
     var logger: Logger { database.logger }
-
-    final class TailBox: Sendable {
-        let value = Mutex<AuditTail?>(nil)
-    }
 
     struct AuditTail: Sendable {
         var head: AuditHead
@@ -57,11 +52,11 @@ struct PostgresAuditStore: AuditStore {
 
     func append(_ drafts: [AuditDraft], checkpoint: @escaping @Sendable (AuditHead, Int64, Date?) throws -> AuditCheckpoint?) async throws -> AuditHead {
         guard !drafts.isEmpty else { return try await locked(drafts, checkpoint: checkpoint) }
-        if let known = tail.value.withLock({ $0 }) {
+        if let known = tail.withLock({ $0 }) {
             do {
                 if let head = try await moveHead(from: known, drafts, checkpoint: checkpoint) { return head }
             } catch {
-                tail.value.withLock { $0 = nil }
+                tail.withLock { $0 = nil }
                 throw error
             }
         }
@@ -77,7 +72,7 @@ struct PostgresAuditStore: AuditStore {
         let move = AuditHeadMove(head: head, known: known.head, entries: entries, checkpoint: signed)
         let moved = try await database.rows(move, limit: 1).first ?? 0
         guard moved == 1 else { return nil }
-        tail.value.withLock { $0 = AuditTail(head: head, checkpointSequence: signed?.sequence ?? known.checkpointSequence,
+        tail.withLock { $0 = AuditTail(head: head, checkpointSequence: signed?.sequence ?? known.checkpointSequence,
                                        checkpointTime: signed?.time ?? known.checkpointTime) }
         return head
     }
@@ -111,7 +106,7 @@ struct PostgresAuditStore: AuditStore {
             }
             return tail
         }
-        self.tail.value.withLock { $0 = tail }
+        self.tail.withLock { $0 = tail }
         return tail.head
     }
 

@@ -1,7 +1,6 @@
 import CanCuocStore
 import Foundation
 import GRDB
-import Synchronization
 
 /// The audit chain in the SQLite file. SQLite runs one write transaction at a time, so reading the head
 /// and appending after it cannot interleave with another append.
@@ -20,11 +19,7 @@ struct SQLiteAuditStore: AuditStore {
 
     /// Whether a batch is being written synchronously on some caller's thread (shared by every copy of
     /// this store on one database).
-    let writingInline = InlineWriting()
-
-    final class InlineWriting: Sendable {
-        let busy = Mutex(false)
-    }
+    let writingInline = SharedMutex(false)
 
     /// Writes synchronously on the calling thread (the pool writer's queue runs the transaction inline
     /// there). GRDB's asynchronous write hands each batch to the writer's thread and back.
@@ -35,7 +30,7 @@ struct SQLiteAuditStore: AuditStore {
     /// does not reach, as the audit log expects of this store. Nothing that holds the writer waits for
     /// Swift's pool, so the wait always ends.
     func append(_ drafts: [AuditDraft], checkpoint: @escaping @Sendable (AuditHead, Int64, Date?) throws -> AuditCheckpoint?) async throws -> AuditHead {
-        let inline = writingInline.busy.withLock { busy in
+        let inline = writingInline.withLock { busy in
             guard !busy else { return false }
             busy = true
             return true
@@ -44,7 +39,7 @@ struct SQLiteAuditStore: AuditStore {
             let store = self
             return try await Task { try await store.writer.write { db in try store.append(drafts, checkpoint: checkpoint, in: db) } }.value
         }
-        defer { writingInline.busy.withLock { $0 = false } }
+        defer { writingInline.withLock { $0 = false } }
         return try appendNow(drafts, checkpoint: checkpoint)
     }
 
