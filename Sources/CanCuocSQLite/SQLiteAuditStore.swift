@@ -3,7 +3,7 @@ import Foundation
 import GRDB
 
 /// The audit chain in the SQLite file. SQLite runs one write transaction at a time, so reading the head
-/// and appending after it cannot interleave with another append.
+/// (the last entry) and appending after it cannot interleave with another append.
 struct SQLiteAuditStore: AuditStore {
     let writer: any DatabaseWriter
 
@@ -49,19 +49,19 @@ struct SQLiteAuditStore: AuditStore {
 
     private func append(_ drafts: [AuditDraft], checkpoint: @escaping @Sendable (AuditHead, Int64, Date?) throws -> AuditCheckpoint?, in db: Database) throws -> AuditHead {
         // Every audited request comes through here: the statements stay compiled.
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit_head WHERE id = 1")) else { throw StoreError.notFound }
-        let entries = AuditChain.link(drafts, after: AuditHead(sequence: row[0], hash: row[1]))
+        let tail = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1"))
+        let previous = tail.map { AuditHead(sequence: $0[0], hash: $0[1]) } ?? .genesis
+        let entries = AuditChain.link(drafts, after: previous)
         let insert = try db.cachedStatement(sql: "INSERT INTO audit_entries (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         for entry in entries {
             let d = entry.draft
             try insert.execute(arguments: [entry.sequence, AuditChain.microseconds(d.time), d.actor, d.role, d.unit, d.action, d.target,
                                            d.purpose, d.clientAddress, d.requestID, d.outcome, entry.previousHash, entry.hash])
         }
-        guard let last = entries.last else { return AuditHead(sequence: row[0], hash: row[1]) }
+        guard let last = entries.last else { return previous }
         let head = AuditHead(sequence: last.sequence, hash: last.hash)
-        try db.cachedStatement(sql: "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1").execute(arguments: [head.sequence, head.hash])
-        let previous = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, time_us FROM audit_checkpoints ORDER BY seq DESC LIMIT 1"))
-        if let signed = try checkpoint(head, previous?[0] ?? 0, (previous?[1] as Int64?).map(Date.init(microseconds:))) {
+        let lastCheckpoint = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, time_us FROM audit_checkpoints ORDER BY seq DESC LIMIT 1"))
+        if let signed = try checkpoint(head, lastCheckpoint?[0] ?? 0, (lastCheckpoint?[1] as Int64?).map(Date.init(microseconds:))) {
             try db.execute(sql: "INSERT INTO audit_checkpoints VALUES (?, ?, ?, ?)",
                            arguments: [signed.sequence, signed.hash, AuditChain.microseconds(signed.time), signed.signature])
         }

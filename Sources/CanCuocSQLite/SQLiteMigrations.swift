@@ -333,6 +333,12 @@ enum SQLiteMigrations {
                 UPDATE cards SET dg2 = NULL WHERE face_sealed IS NOT NULL;
                 """)
         }
+        // The audit chain's head is its last entry: SQLite has one writer, so nothing orders appends but the
+        // write lock. Updating a head row cost every audited request's commit one page more (4.5 instead of
+        // 3.5 pages for one entry).
+        migrator.registerMigration("2026-12-02-audit-head-is-last-entry") { db in
+            try db.execute(sql: "DROP TABLE audit_head")
+        }
         return migrator
     }
 }
