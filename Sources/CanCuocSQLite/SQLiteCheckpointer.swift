@@ -30,7 +30,7 @@ import Synchronization
 final class SQLiteCheckpointer: Sendable {
     /// Frames (pages) after which the log is started over: 256 MB of 4 KB pages. A restart holds the commits
     /// while the writer syncs the log and the file (the last frames' copy): at 64 MB that came about once a
-    /// second under PIN look-ups at 4 connections, and p99 was 3.8-4.8 ms against 2.9-3.2 ms now. Readers
+    /// second under PIN look-ups at 4 connections, and p99 was 3.6-4.8 ms against 2.9-3.2 ms now. Readers
     /// search only the frames not yet copied, so a longer log does not slow them.
     static let restartFrames = 65_536
     /// The log file's size limit (the pool's `journal_size_limit`), in bytes.
