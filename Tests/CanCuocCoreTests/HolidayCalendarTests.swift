@@ -44,6 +44,7 @@ import Testing
 
     @Test func editedCalendarsAreReadWithTheirErrors() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("holidays-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: url) }
         try "date,name,kind\n2027-01-01,Tết Dương lịch,holiday\n2027-13-01,x,holiday\n".write(to: url, atomically: true, encoding: .utf8)
         #expect(throws: HolidayCalendarError.badRow(line: 3, reason: "'2027-13-01' is not a date YYYY-MM-DD")) { try HolidayCalendar(csv: url) }
         try "date,name,kind\n2027-01-01,Tết Dương lịch,holiday\n2027-01-04,Nghỉ bù,substitute\n".write(to: url, atomically: true, encoding: .utf8)

@@ -10,6 +10,7 @@ import Testing
 @Suite struct BatchProducerTests {
     @Test func personaliseExportAndResume() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("batch-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
         let pki = PKIDirectory(url: folder.appendingPathComponent("pki"))
         try pki.initialise(passphrase: "batch test passphrase", iterations: 1_000)
         let signer = try pki.signer(passphrase: "batch test passphrase")
@@ -82,6 +83,7 @@ import Testing
 
     @Test func batchesThroughTheAPIToHandOver() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("batch-api-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
         let pki = PKIDirectory(url: folder.appendingPathComponent("pki"))
         try pki.initialise(passphrase: "batch test passphrase", iterations: 1_000)
         let production = BatchProduction(pki: pki, passphrase: "batch test passphrase", exportFolder: folder.appendingPathComponent("out"))

@@ -12,6 +12,7 @@ import Testing
 @Suite struct CardLifecycleTests {
     @Test func lostRevokedAndTheOldIDConfirmation() async throws {
         let pki = PKIDirectory(url: FileManager.default.temporaryDirectory.appendingPathComponent("life-\(UUID().uuidString)"))
+        defer { try? FileManager.default.removeItem(at: pki.url) }
         try pki.initialise(passphrase: "lifecycle passphrase", iterations: 1_000)
         let signer = try pki.signer(passphrase: "lifecycle passphrase")
         let keys = KeyRing.generate()

@@ -13,6 +13,7 @@ import Testing
 
     @Test func aStoredCardIsShownAndItsChipChecked() async throws {
         let pki = PKIDirectory(url: FileManager.default.temporaryDirectory.appendingPathComponent("cards-\(UUID().uuidString)"))
+        defer { try? FileManager.default.removeItem(at: pki.url) }
         let passphrase = "server test passphrase"
         try pki.initialise(passphrase: passphrase, iterations: 1_000)
         let signer = try pki.signer(passphrase: passphrase)

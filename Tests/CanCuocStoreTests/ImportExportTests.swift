@@ -97,6 +97,7 @@ import Testing
     func badHeaderStopsTheImport(backend: Backend) async throws {
         let service = RegisterService(store: try await backend.open())
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: url) }
         try Data("pin,full_name,shoe_size\n".utf8).write(to: url)
         await #expect(throws: ResidentCSVError.unknownColumn("shoe_size")) {
             try await ResidentImporter(service: service).run(file: url, skipInvalid: false, actor: "t")
@@ -115,6 +116,7 @@ import Testing
             for resident in page { csv += ResidentCSV.row(resident) }
         }
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("roundtrip-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: url) }
         try Data(csv.utf8).write(to: url)
 
         let target = RegisterService(store: try await backend.open())

@@ -36,6 +36,7 @@ import Testing
 
     @Test func keyFileRoundTripsAndBadFilesAreRefused() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("cancuoc.keys").path
         let created = try KeyRing.loadOrCreate(path: path)
         let attributes = try FileManager.default.attributesOfItem(atPath: path)

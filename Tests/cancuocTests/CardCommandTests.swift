@@ -19,6 +19,7 @@ import Testing
 
     @Test func applicationsFromTheCommandLine() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cli-apps-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
         let db = folder.appendingPathComponent("register.sqlite").path
         #expect(try Self.run(["seed", "--province", "38", "--people", "200", "--db", db]).status == 0)
         let pin = try DatabaseQueue(path: db).read { db in
@@ -58,6 +59,7 @@ import Testing
 
     @Test func personaliseAndVerifyFromTheCommandLine() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cli-card-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
         let db = folder.appendingPathComponent("register.sqlite").path
         let pki = folder.appendingPathComponent("pki").path
         #expect(try Self.run(["seed", "--province", "38", "--people", "300", "--db", db]).status == 0)

@@ -65,6 +65,7 @@ import Testing
     /// (a rename over it would have turned /dev/null into a plain file once).
     @Test func exportWritesIntoAnExistingFileOrPipe() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cancuoc-export-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let db = folder.appendingPathComponent("r.sqlite").path
         #expect(try Self.run(["seed", "--people", "30", "--db", db]).status == 0)
@@ -98,6 +99,7 @@ import Testing
 
     @Test func seedExportImportRoundTripOnFiles() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
         let first = folder.appendingPathComponent("a.sqlite").path
         let second = folder.appendingPathComponent("b.sqlite").path
         let csv = folder.appendingPathComponent("residents.csv").path

@@ -8,6 +8,7 @@ import Testing
 
     @Test func accountsTokensAndTheAuditTrailFromTheCommandLine() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cli-sec-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
         let db = folder.appendingPathComponent("register.sqlite").path
         #expect(try Self.run(["seed", "--province", "38", "--people", "50", "--db", db]).status == 0)
 
