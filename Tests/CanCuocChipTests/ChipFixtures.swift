@@ -18,6 +18,11 @@ enum ChipFixtures {
         return url
     }
 
+    /// Removes the temporary folder of a PKI made by `pki(now:)`.
+    static func remove(_ pki: PKIDirectory) {
+        try? FileManager.default.removeItem(at: pki.url.deletingLastPathComponent())
+    }
+
     static func pki(now: Date = Date()) throws -> (dir: PKIDirectory, signer: DocumentSigner) {
         let dir = PKIDirectory(url: temporaryDirectory().appendingPathComponent("pki"))
         try dir.initialise(passphrase: passphrase, now: now, iterations: iterations)

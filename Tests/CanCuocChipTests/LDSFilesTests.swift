@@ -5,7 +5,8 @@ import Testing
 
 @Suite struct LDSFilesTests {
     @Test func dataGroupsRoundTrip() throws {
-        let (_, signer) = try ChipFixtures.pki()
+        let (pkiToRemove, signer) = try ChipFixtures.pki()
+        defer { ChipFixtures.remove(pkiToRemove) }
         let card = try ChipFixtures.card(signer: signer)
         let dg1 = try #require(card.files[.dg1])
         #expect(dg1.prefix(5) == [0x61, 0x5D, 0x5F, 0x1F, 0x5A])  // 61 93 { 5F1F 90 characters }

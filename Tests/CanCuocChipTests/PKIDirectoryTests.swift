@@ -8,6 +8,7 @@ import X509
 @Suite struct PKIDirectoryTests {
     @Test func cscaAndDocumentSignerFollowTheICAOProfiles() throws {
         let (pki, signer) = try ChipFixtures.pki()
+        defer { ChipFixtures.remove(pki) }
         let csca = try #require(try pki.cscaCertificates().first)
         #expect(csca.issuer == csca.subject)
         #expect(try csca.extensions.basicConstraints == .isCertificateAuthority(maxPathLength: 0))
@@ -32,6 +33,7 @@ import X509
 
     @Test func keysAreEncryptedAndPrivate() throws {
         let (pki, _) = try ChipFixtures.pki()
+        defer { ChipFixtures.remove(pki) }
         let files = try FileManager.default.contentsOfDirectory(atPath: pki.url.path)
         let keys = files.filter { $0.hasSuffix(".key") }
         #expect(keys.count == 2)
@@ -47,6 +49,7 @@ import X509
 
     @Test func initTwiceIsRefusedAndIssueDSRotates() throws {
         let (pki, first) = try ChipFixtures.pki()
+        defer { ChipFixtures.remove(pki) }
         #expect(throws: PKIError.alreadyInitialised(pki.url.path)) { try pki.initialise(passphrase: ChipFixtures.passphrase, iterations: ChipFixtures.iterations) }
         let later = Date().addingTimeInterval(60)
         let second = try pki.issueDocumentSigner(passphrase: ChipFixtures.passphrase, now: later, iterations: ChipFixtures.iterations)
@@ -57,13 +60,16 @@ import X509
         #expect(throws: PKIError.noUsableDocumentSigner(pki.url.path)) {
             try pki.signer(passphrase: ChipFixtures.passphrase, on: later.addingTimeInterval(120 * 86_400))
         }
+        let unused = ChipFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: unused) }
         #expect(throws: PKIError.passphraseTooShort(minimum: 12)) {
-            try PKIDirectory(url: ChipFixtures.temporaryDirectory()).initialise(passphrase: "short")
+            try PKIDirectory(url: unused).initialise(passphrase: "short")
         }
     }
 
     @Test func masterListHoldsTheCSCA() throws {
         let (pki, _) = try ChipFixtures.pki()
+        defer { ChipFixtures.remove(pki) }
         let bundle = try pki.masterList()
         #expect(bundle.components(separatedBy: "-----BEGIN CERTIFICATE-----").count == 2)
         #expect(try Certificate(pemEncoded: bundle) == (try pki.cscaCertificates().first))

@@ -14,6 +14,7 @@ import X509
 
     @Test func aFreshCardPasses() async throws {
         let (pki, signer) = try ChipFixtures.pki()
+        defer { ChipFixtures.remove(pki) }
         let card = try ChipFixtures.card(issued: LocalDate(Date()).description, signer: signer)
         let report = await verify(card.files, try pki.cscaCertificates())
         #expect(report.passed, "\(report.checks)")
@@ -21,7 +22,8 @@ import X509
     }
 
     @Test func sodRoundTrip() throws {
-        let (_, signer) = try ChipFixtures.pki()
+        let (pkiToRemove, signer) = try ChipFixtures.pki()
+        defer { ChipFixtures.remove(pkiToRemove) }
         let card = try ChipFixtures.card(signer: signer)
         let sod = try DocumentSecurityObject(efSOD: try #require(card.files[.sod]))
         #expect(sod.signedDataVersion == 3)
@@ -41,6 +43,7 @@ import X509
 
     @Test func aChangedDataGroupByteFails() async throws {
         let (pki, signer) = try ChipFixtures.pki()
+        defer { ChipFixtures.remove(pki) }
         var files = try ChipFixtures.card(issued: LocalDate(Date()).description, signer: signer).files
         files[.dg13]![20] ^= 0x01
         let report = await verify(files, try pki.cscaCertificates())
@@ -50,6 +53,7 @@ import X509
 
     @Test func aCorruptedSignatureFails() async throws {
         let (pki, signer) = try ChipFixtures.pki()
+        defer { ChipFixtures.remove(pki) }
         var files = try ChipFixtures.card(issued: LocalDate(Date()).description, signer: signer).files
         let last = files[.sod]!.count - 1
         files[.sod]![last] ^= 0x55  // the last byte of the signature, the last field of EF.SOD
@@ -58,8 +62,10 @@ import X509
     }
 
     @Test func aWrongCSCAFails() async throws {
-        let (_, signer) = try ChipFixtures.pki()
+        let (pkiToRemove, signer) = try ChipFixtures.pki()
+        defer { ChipFixtures.remove(pkiToRemove) }
         let (other, _) = try ChipFixtures.pki()
+        defer { ChipFixtures.remove(other) }
         let files = try ChipFixtures.card(issued: LocalDate(Date()).description, signer: signer).files
         let report = await verify(files, try other.cscaCertificates())
         #expect(failed(report) == ["DS certificate chain"])
@@ -84,6 +90,7 @@ import X509
 
     @Test func aMissingDataGroupOrSODFails() async throws {
         let (pki, signer) = try ChipFixtures.pki()
+        defer { ChipFixtures.remove(pki) }
         var files = try ChipFixtures.card(issued: LocalDate(Date()).description, signer: signer).files
         files[.dg2] = nil
         #expect(failed(await verify(files, try pki.cscaCertificates())) == ["DG2 hash"])
