@@ -44,7 +44,8 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
     /// The URL without its password, for messages and logs.
     public var description: String { "postgres://\(username)@\(host):\(port)/\(database)" }
 
-    var clientConfiguration: PostgresClient.Configuration {
+    /// The pool's configuration; `connectionsKeptOpen` are opened at start and never closed for idleness.
+    func clientConfiguration(connectionsKeptOpen: Int) -> PostgresClient.Configuration {
         let tls: PostgresClient.Configuration.TLS = switch sslMode {
         case .disable: .disable
         case .prefer: .prefer(.makeClientConfiguration())
@@ -54,20 +55,15 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
         configuration.options.connectTimeout = .seconds(5)
         configuration.options.maximumConnections = 16
         // The pool arms timers (a sleeping task group each) every time a connection goes back to it: a
-        // keep-alive query timer, and an idle-timeout timer for a connection above the minimum count; the
+        // keep-alive query timer, and an idle-timeout timer for a connection above the kept-open count; the
         // next lease cancels them. With two or three database calls a request that was a fifth of the
-        // server's time per PIN look-up (4 connections: 0.45-0.48 against 0.37 ms a request, 2,040-2,110
-        // against 2,270-2,390 req/s). So no keep-alive query, and four connections stay open for good,
-        // which is as many as two cores keep busy; more, opened under load, close after the idle timeout.
-        // Where a firewall drops idle connections, the server's `tcp_keepalives_idle` keeps them open
-        // (docs/operations.md).
+        // server's time per PIN look-up (`PostgresRegister.serverConnectionsKeptOpen`). So no keep-alive
+        // query; where a firewall drops idle connections, the server's `tcp_keepalives_idle` keeps them open
+        // (docs/postgres.md).
         configuration.options.keepAliveBehavior = nil
-        configuration.options.minimumConnections = Self.connectionsKeptOpen
+        configuration.options.minimumConnections = connectionsKeptOpen
         return configuration
     }
-
-    /// Connections the pool opens at start and keeps open.
-    static let connectionsKeptOpen = 4
 
     func connectionConfiguration() throws -> PostgresConnection.Configuration {
         let tls: PostgresConnection.Configuration.TLS = switch sslMode {

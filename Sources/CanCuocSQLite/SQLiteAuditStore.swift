@@ -43,6 +43,7 @@ struct SQLiteAuditStore: AuditStore {
         return try appendNow(drafts, checkpoint: checkpoint)
     }
 
+    /// GRDB's synchronous `write`: from an async function the call would pick the asynchronous overload.
     private func appendNow(_ drafts: [AuditDraft], checkpoint: @escaping @Sendable (AuditHead, Int64, Date?) throws -> AuditCheckpoint?) throws -> AuditHead {
         try writer.write { db in try append(drafts, checkpoint: checkpoint, in: db) }
     }

@@ -45,10 +45,11 @@ struct DatabaseOption: ParsableArguments {
         try KeyRing.loadOrCreate(path: try keyPath)
     }
 
-    /// Opens the store; a PostgreSQL pool is returned as a service for the caller's service group.
-    func openForService() async throws -> (store: any RegisterStore, services: [any Service]) {
+    /// Opens the store; a PostgreSQL pool is returned as a service for the caller's service group, keeping
+    /// `connectionsKeptOpen` connections open.
+    func openForService(connectionsKeptOpen: Int = 0) async throws -> (store: any RegisterStore, services: [any Service]) {
         if isPostgres {
-            let register = try await PostgresRegister.open(PostgresLocation(url: location))
+            let register = try await PostgresRegister.open(PostgresLocation(url: location), connectionsKeptOpen: connectionsKeptOpen)
             return (register, [register])
         }
         let path = location.hasPrefix("sqlite:") ? String(location.dropFirst("sqlite:".count)) : location

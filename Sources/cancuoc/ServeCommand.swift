@@ -1,5 +1,6 @@
 import ArgumentParser
 import CanCuocChip
+import CanCuocPostgres
 import CanCuocServer
 import CanCuocStore
 import Foundation
@@ -35,7 +36,7 @@ struct ServeCommand: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let keys = try database.keyRing()
-        let (store, services) = try await database.openForService()
+        let (store, services) = try await database.openForService(connectionsKeptOpen: PostgresRegister.serverConnectionsKeptOpen)
         if services.isEmpty {
             // The embedded database is open now: check at once that the key file opens its stored secrets.
             _ = try await AuditSigner.load(from: store.audit, keys: keys)

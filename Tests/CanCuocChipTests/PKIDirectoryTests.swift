@@ -60,10 +60,10 @@ import X509
         #expect(throws: PKIError.noUsableDocumentSigner(pki.url.path)) {
             try pki.signer(passphrase: ChipFixtures.passphrase, on: later.addingTimeInterval(120 * 86_400))
         }
-        let unused = ChipFixtures.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: unused) }
+        let folder = ChipFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
         #expect(throws: PKIError.passphraseTooShort(minimum: 12)) {
-            try PKIDirectory(url: unused).initialise(passphrase: "short")
+            try PKIDirectory(url: folder).initialise(passphrase: "short")
         }
     }
 

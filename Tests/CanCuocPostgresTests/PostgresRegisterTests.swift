@@ -84,7 +84,7 @@ struct PostgresRegisterTests {
     /// A request while the server cannot be reached fails with `unavailable` (the API's 503), not a hang.
     @Test func requestsFailCleanlyWhenTheServerIsGone() async throws {
         let down = try PostgresLocation(url: "postgres://u:p@127.0.0.1:1/db?sslmode=disable")
-        let client = PostgresClient(configuration: down.clientConfiguration, backgroundLogger: PostgresRegister.defaultLogger)
+        let client = PostgresClient(configuration: down.clientConfiguration(connectionsKeptOpen: 0), backgroundLogger: PostgresRegister.defaultLogger)
         var database = PostgresDatabase(client: client, logger: PostgresRegister.defaultLogger)
         database.leaseTimeout = .milliseconds(500)
         let register = PostgresRegister(location: down, database: database)
