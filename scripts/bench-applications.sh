@@ -19,6 +19,8 @@ rows=()
 DBFILE="$WORK/apps.sqlite"
 if [ -n "${DB:-}" ]; then
   cp "$DB" "$DBFILE"
+  # A register that has been opened has its audit trail beside it, and does not open without it.
+  [ -f "${DB%.sqlite}.audit.sqlite" ] && cp "${DB%.sqlite}.audit.sqlite" "$WORK/apps.audit.sqlite"
   [ -f "${DB%.sqlite}.keys" ] && cp "${DB%.sqlite}.keys" "$WORK/apps.keys"
 else
   echo "seeding ${APP_PEOPLE:=2200000} residents for the applications figures..." >&2

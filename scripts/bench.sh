@@ -85,7 +85,7 @@ pin_steady=$(WRK_THINK_MS=64 bench 64 "/api/v1/residents/" "$WORK/pins.txt")
 name_tp=$(bench "$CONNECTIONS" "/api/v1/residents/search" "$WORK/names.txt" name)
 name=$(bench 4 "/api/v1/residents/search" "$WORK/names.txt" name)
 rss_mb=$(( $(grep VmHWM /proc/$SERVER/status | awk '{print $2}') / 1024 ))
-audit_entries=$(sqlite3 "$WORK/province.sqlite" "SELECT count(*) FROM audit_entries")
+audit_entries=$(sqlite3 "$WORK/province.audit.sqlite" "SELECT count(*) FROM audit_entries")
 kill $SERVER; wait $SERVER 2>/dev/null || true
 echo "the same lookups without the audit trail..." >&2
 serve --without-audit

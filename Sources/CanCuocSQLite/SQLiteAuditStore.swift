@@ -2,10 +2,13 @@ import CanCuocStore
 import Foundation
 import GRDB
 
-/// The audit chain in the SQLite file. SQLite runs one write transaction at a time, so reading the head
-/// (the last entry) and appending after it cannot interleave with another append.
+/// The audit chain in its own SQLite file (`SQLiteAuditFile`). SQLite runs one write transaction at a
+/// time, so reading the head (the last entry) and appending after it cannot interleave with another append.
 struct SQLiteAuditStore: AuditStore {
+    /// The trail's database.
     let writer: any DatabaseWriter
+    /// The register's database, which keeps the sealed checkpoint key with the server's other keys.
+    let keys: any DatabaseWriter
 
     var writesInline: Bool { true }
 
@@ -96,17 +99,17 @@ struct SQLiteAuditStore: AuditStore {
     }
 
     func sealedSigningKey() async throws -> Data? {
-        try await writer.read { db in try Data.fetchOne(db, sql: "SELECT sealed FROM server_keys WHERE name = 'audit-checkpoint'") }
+        try await keys.read { db in try Data.fetchOne(db, sql: "SELECT sealed FROM server_keys WHERE name = 'audit-checkpoint'") }
     }
 
     func storeSigningKeyIfAbsent(_ sealed: Data) async throws -> Data {
-        try await writer.write { db in
+        try await keys.write { db in
             try db.execute(sql: "INSERT INTO server_keys VALUES ('audit-checkpoint', ?) ON CONFLICT (name) DO NOTHING", arguments: [sealed])
             return try Data.fetchOne(db, sql: "SELECT sealed FROM server_keys WHERE name = 'audit-checkpoint'") ?? sealed
         }
     }
 
     func replaceSealedSigningKey(_ sealed: Data) async throws {
-        try await writer.write { db in try db.execute(sql: "UPDATE server_keys SET sealed = ? WHERE name = 'audit-checkpoint'", arguments: [sealed]) }
+        try await keys.write { db in try db.execute(sql: "UPDATE server_keys SET sealed = ? WHERE name = 'audit-checkpoint'", arguments: [sealed]) }
     }
 }

@@ -339,6 +339,11 @@ enum SQLiteMigrations {
         migrator.registerMigration("2026-12-02-audit-head-is-last-entry") { db in
             try db.execute(sql: "DROP TABLE audit_head")
         }
+        // The audit trail moves to a file of its own (`SQLiteAuditFile`, which also moves the entries and
+        // drops the tables here); this row names that trail, so that a register never opens without it.
+        migrator.registerMigration("2026-12-03-audit-trail-in-own-file") { db in
+            try db.execute(sql: "CREATE TABLE audit_trail (one INTEGER PRIMARY KEY CHECK (one = 1), id TEXT NOT NULL)")
+        }
         return migrator
     }
 }

@@ -3,11 +3,14 @@ import CanCuocStore
 import Foundation
 import GRDB
 
-/// The embedded backend: one SQLite file (GRDB `DatabasePool`, WAL) or an in-memory database.
+/// The embedded backend: one SQLite file (GRDB `DatabasePool`, WAL) and the audit trail's file beside it
+/// (`SQLiteAuditFile`), or in-memory databases.
 public final class SQLiteRegister: RegisterStore {
     let writer: any DatabaseWriter
-    /// Keeps the write-ahead log of a file copied into the file, off the writer's path (nil in memory).
-    let checkpointer: SQLiteCheckpointer?
+    /// The audit trail's database.
+    let auditWriter: any DatabaseWriter
+    /// Keep the write-ahead logs of the two files copied into the files, off the writers' path (none in memory).
+    let checkpointers: [SQLiteCheckpointer]
     let clock: @Sendable () -> Date
     public let residents: any ResidentStore
     public let households: any HouseholdStore
@@ -26,15 +29,22 @@ public final class SQLiteRegister: RegisterStore {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let pool = try DatabasePool(path: path, configuration: Self.configuration(checkpointInBackground: true))
-        try self.init(writer: pool, checkpointer: SQLiteCheckpointer(pool: pool, path: path), pointReader: SQLitePointReader(path: path, fallback: pool), clock: clock)
+        try SQLiteMigrations.migrator.migrate(pool)
+        let audit = try SQLiteAuditFile.open(registerPath: path, register: pool)
+        let checkpointers = [SQLiteCheckpointer(pool: pool, path: path),
+                             SQLiteCheckpointer(pool: audit, path: SQLiteAuditFile.path(for: path), restartFrames: SQLiteAuditFile.restartFrames)]
+        try self.init(writer: pool, auditWriter: audit, checkpointers: checkpointers, pointReader: SQLitePointReader(path: path, fallback: pool), clock: clock)
     }
 
     /// Builds a new database file in one go (seeding a whole province): no journal, no syncs, one
     /// exclusive connection, written to `path.partial` and renamed to `path` only when `body` succeeds,
-    /// so a failed build leaves nothing behind. The file is an ordinary register afterwards.
+    /// so a failed build leaves nothing behind. The file is an ordinary register afterwards; its audit trail
+    /// file is created when it is first opened (a build audits nothing: its trail is in memory).
     public static func build<T>(newFileAt path: String, _ body: (SQLiteRegister) async throws -> T) async throws -> T {
         let target = URL(fileURLWithPath: path)
-        guard !FileManager.default.fileExists(atPath: target.path) else { throw BuildError.exists(path) }
+        for existing in [path, SQLiteAuditFile.path(for: path)] where FileManager.default.fileExists(atPath: existing) {
+            throw BuildError.exists(existing)
+        }
         try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
         let partial = target.path + ".partial"
         try? FileManager.default.removeItem(atPath: partial)
@@ -44,7 +54,8 @@ public final class SQLiteRegister: RegisterStore {
         }
         do {
             let queue = try DatabaseQueue(path: partial, configuration: config)
-            let register = try SQLiteRegister(writer: queue, clock: Date.init)
+            try SQLiteMigrations.migrator.migrate(queue)
+            let register = try SQLiteRegister(writer: queue, auditWriter: SQLiteAuditFile.inMemory(), clock: Date.init)
             let result = try await body(register)
             try queue.close()
             try FileManager.default.moveItem(atPath: partial, toPath: target.path)
@@ -66,23 +77,26 @@ public final class SQLiteRegister: RegisterStore {
 
     /// A private in-memory database (tests, dry runs).
     public static func inMemory(clock: @escaping @Sendable () -> Date = Date.init) throws -> SQLiteRegister {
-        try SQLiteRegister(writer: DatabaseQueue(configuration: configuration()), clock: clock)
+        let queue = try DatabaseQueue(configuration: configuration())
+        try SQLiteMigrations.migrator.migrate(queue)
+        return try SQLiteRegister(writer: queue, auditWriter: SQLiteAuditFile.inMemory(), clock: clock)
     }
 
-    init(writer: any DatabaseWriter, checkpointer: SQLiteCheckpointer? = nil, pointReader: SQLitePointReader? = nil,
+    /// `writer` holds the register, migrated; `auditWriter` the audit trail.
+    init(writer: any DatabaseWriter, auditWriter: any DatabaseWriter, checkpointers: [SQLiteCheckpointer] = [], pointReader: SQLitePointReader? = nil,
          clock: @escaping @Sendable () -> Date) throws {
         self.writer = writer
-        self.checkpointer = checkpointer
+        self.auditWriter = auditWriter
+        self.checkpointers = checkpointers
         let pointReader = pointReader ?? SQLitePointReader(path: nil, fallback: writer)
         self.clock = clock
-        try SQLiteMigrations.migrator.migrate(writer)
         try writer.write { db in try SQLiteIndexes.restore(in: db) }
         residents = SQLiteResidentStore(writer: writer, pointReader: pointReader, clock: clock)
         households = SQLiteHouseholdStore(writer: writer)
         pins = SQLitePINAllocator(writer: writer)
         bulk = SQLiteBulkLoader(writer: writer)
         accounts = SQLiteAccountStore(writer: writer, pointReader: pointReader)
-        audit = SQLiteAuditStore(writer: writer)
+        audit = SQLiteAuditStore(writer: auditWriter, keys: writer)
         cards = SQLiteCardStore(writer: writer)
         applications = SQLiteApplicationStore(writer: writer)
         batches = SQLiteBatchStore(writer: writer)
@@ -95,7 +109,7 @@ public final class SQLiteRegister: RegisterStore {
     /// 256 MB for a bulk load's transaction, so that its pages stay in memory until the commit.
     static let bulkPageCacheKiB = 262_144
 
-    static func configuration(checkpointInBackground: Bool = false) -> Configuration {
+    static func configuration(checkpointInBackground: Bool = false, pageCacheKiB: Int = pageCacheKiB) -> Configuration {
         var config = Configuration()
         config.prepareDatabase { db in
             // WAL + NORMAL is durable across application crashes; a power cut may lose the last commits only.
@@ -114,9 +128,10 @@ public final class SQLiteRegister: RegisterStore {
         _ = try await writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
     }
 
-    /// Writes a consistent copy of the database to `path` (online backup).
+    /// Writes a consistent copy of the register to `path` and of its audit trail beside it (online backup).
+    /// The trail is copied second, so that it holds an entry for every change in the register's copy.
     public func backup(to path: String) throws {
-        let destination = try DatabaseQueue(path: path)
-        try writer.backup(to: destination)
+        try writer.backup(to: DatabaseQueue(path: path))
+        try auditWriter.backup(to: DatabaseQueue(path: SQLiteAuditFile.path(for: path)))
     }
 }

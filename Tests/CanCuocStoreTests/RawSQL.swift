@@ -9,7 +9,7 @@ enum RawSQL {
     static func execute(_ sql: String, on store: any RegisterStore) async throws {
         switch store {
         case let sqlite as SQLiteRegister:
-            try await sqlite.writer.write { db in try db.execute(sql: sql) }
+            try await sqlite.auditWriter.write { db in try db.execute(sql: sql) }
         case let postgres as PostgresRegister:
             let logger = postgres.database.logger
             _ = try await postgres.database.client.withConnection { connection in

@@ -110,7 +110,9 @@ import Testing
         #expect(wrong.status == 1 && wrong.stdout.contains("FAIL  DS certificate chain"))
 
         // The personalisation is in the audit trail, and the card in the register.
-        let entries = try queue.read { db in try String.fetchAll(db, sql: "SELECT action FROM audit_entries") }
+        let trail = try DatabaseQueue(path: folder.appendingPathComponent("register.audit.sqlite").path)
+        let entries = try trail.read { db in try String.fetchAll(db, sql: "SELECT action FROM audit_entries") }
+        try trail.close()
         #expect(entries.contains("card.personalise"))
         let stored = try queue.read { db in try Row.fetchOne(db, sql: "SELECT pin, length(ef_sod), face_sealed IS NOT NULL FROM cards") }
         #expect(stored?[0] as String? == adult && (stored?[1] as Int? ?? 0) > 500 && stored?[2] as Bool? == true)

@@ -56,8 +56,8 @@ import Testing
         #expect(rotated.status == 0 && rotated.stdout.contains("re-sealed 2 stored secrets"))
         #expect(try Self.run(["audit", "verify", "--db", db]).status == 0)
 
-        // Someone with the database file quietly changes what an entry says.
-        let queue = try DatabaseQueue(path: db)
+        // Someone with the trail's file quietly changes what an entry says.
+        let queue = try DatabaseQueue(path: folder.appendingPathComponent("register.audit.sqlite").path)
         try queue.write { db in try db.execute(sql: "UPDATE audit_entries SET target = 'account:someone-else' WHERE seq = 2") }
         try queue.close()
         let broken = try Self.run(["audit", "verify", "--db", db])
