@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The audit trail's own SQLite file beside the register's (`cancuoc.sqlite` → `cancuoc.audit.sqlite`).
 ///
@@ -40,34 +41,67 @@ enum SQLiteAuditFile {
     /// on the register's first start, or moving the entries an older register kept in its own file.
     static func open(registerPath: String, register: any DatabaseWriter) throws -> DatabasePool {
         let path = path(for: registerPath)
-        let (registerID, legacy) = try register.read { db in
-            (try String.fetchOne(db, sql: "SELECT id FROM audit_trail"), try db.tableExists("audit_entries"))
-        }
-        let exists = FileManager.default.fileExists(atPath: path)
-        var id: String
-        if let registerID {
-            id = registerID
-        } else {
-            // The id is stored first: from then on, a start interrupted before the trail file was complete
-            // builds it again from the entries still in the register.
-            guard !exists else { throw SQLiteAuditFileError.foreign(path) }
-            id = UUID().uuidString.lowercased()
-            try register.write { db in try db.execute(sql: "INSERT INTO audit_trail VALUES (1, ?)", arguments: [id]) }
-        }
-        if !exists {
-            guard legacy else { throw SQLiteAuditFileError.missing(path) }
-            try create(at: path, id: id, movingEntriesFrom: registerPath)
+        // Under the register's write lock, so that two processes starting at once do not both create it.
+        let id = try register.writeWithoutTransaction { db in
+            // Another process doing the same waits here (the pool's writer otherwise fails at once when busy).
+            sqlite3_busy_timeout(db.sqliteConnection, 30_000)
+            defer { sqlite3_busy_timeout(db.sqliteConnection, 0) }
+            var id: String?
+            try db.inTransaction(.immediate) {
+                id = try settle(path: path, registerPath: registerPath, in: db)
+                return .commit
+            }
+            return id!
         }
         let pool = try DatabasePool(path: path, configuration: configuration())
         try SQLiteAuditMigrations.migrator.migrate(pool)
         guard try pool.read({ db in try String.fetchOne(db, sql: "SELECT id FROM trail") }) == id else {
             throw SQLiteAuditFileError.foreign(path)
         }
-        if legacy {
-            // The trail file holds every entry: the register's copies go.
-            try register.write { db in try db.execute(sql: "DROP TABLE audit_entries; DROP TABLE audit_checkpoints") }
-        }
+        // The trail file holds every entry: the register's copies go.
+        try register.write { db in try db.execute(sql: "DROP TABLE IF EXISTS audit_entries; DROP TABLE IF EXISTS audit_checkpoints") }
         return pool
+    }
+
+    /// Makes sure the trail file at `path` exists and belongs to the register; returns the trail's id.
+    private static func settle(path: String, registerPath: String, in db: Database) throws -> String {
+        let legacy = try db.tableExists("audit_entries")
+        let exists = FileManager.default.fileExists(atPath: path)
+        if let id = try String.fetchOne(db, sql: "SELECT id FROM audit_trail") {
+            guard !exists else { return id }
+            // Until the register's copies are dropped, a lost trail file can be made again from them.
+            guard legacy else { throw SQLiteAuditFileError.missing(path) }
+            try create(at: path, id: id, movingEntriesFrom: registerPath)
+            return id
+        }
+        let id: String
+        if exists {
+            // A first start stopped after creating the trail file and before this commit: the file then holds
+            // exactly the register's entries. Any other file is not this register's.
+            guard legacy, let adopted = try trailID(at: path, ifSameEntriesAs: db) else { throw SQLiteAuditFileError.foreign(path) }
+            id = adopted
+        } else {
+            id = UUID().uuidString.lowercased()
+            try create(at: path, id: id, movingEntriesFrom: legacy ? registerPath : nil)
+        }
+        try db.execute(sql: "INSERT INTO audit_trail VALUES (1, ?)", arguments: [id])
+        return id
+    }
+
+    /// The id of the trail file at `path` if it holds as many entries as the register's own table, ending
+    /// in the same hash.
+    private static func trailID(at path: String, ifSameEntriesAs db: Database) throws -> String? {
+        let summary = "SELECT count(*), (SELECT hash FROM audit_entries ORDER BY seq DESC LIMIT 1) FROM audit_entries"
+        let ours = try Row.fetchOne(db, sql: summary)
+        var config = Configuration()
+        config.readonly = true
+        let trail = try DatabaseQueue(path: path, configuration: config)
+        defer { try? trail.close() }
+        return try trail.read { trailDB in
+            let theirs = try Row.fetchOne(trailDB, sql: summary)
+            guard ours?[0] as Int? == theirs?[0] as Int?, ours?[1] as String? == theirs?[1] as String? else { return nil }
+            return try String.fetchOne(trailDB, sql: "SELECT id FROM trail")
+        }
     }
 
     /// A trail in memory, for a register in memory.
@@ -79,7 +113,7 @@ enum SQLiteAuditFile {
 
     /// Writes the trail to `path.partial` (its page size, schema, id, and the register's entries and
     /// checkpoints in one transaction), then renames it to `path`: a trail file is always complete.
-    private static func create(at path: String, id: String, movingEntriesFrom registerPath: String) throws {
+    private static func create(at path: String, id: String, movingEntriesFrom registerPath: String?) throws {
         let partial = path + ".partial"
         try? FileManager.default.removeItem(atPath: partial)
         do {
@@ -91,14 +125,21 @@ enum SQLiteAuditFile {
             try SQLiteAuditMigrations.migrator.migrate(queue)
             let columns = SQLiteAuditStore.columns
             try queue.writeWithoutTransaction { db in
-                try db.execute(sql: "ATTACH DATABASE ? AS register", arguments: [registerPath])
-                try db.inTransaction {
+                if let registerPath { try db.execute(sql: "ATTACH DATABASE ? AS register", arguments: [registerPath]) }
+                // Deferred: an immediate transaction would also take the attached register's write lock,
+                // which the caller holds.
+                try db.inTransaction(.deferred) {
                     try db.execute(sql: "INSERT INTO trail VALUES (1, ?)", arguments: [id])
-                    try db.execute(sql: "INSERT INTO audit_entries (\(columns)) SELECT \(columns) FROM register.audit_entries ORDER BY seq")
-                    try db.execute(sql: "INSERT INTO audit_checkpoints (seq, hash, time_us, signature) SELECT seq, hash, time_us, signature FROM register.audit_checkpoints ORDER BY seq")
+                    if registerPath != nil {
+                        try db.execute(sql: "INSERT INTO audit_entries (\(columns)) SELECT \(columns) FROM register.audit_entries ORDER BY seq")
+                        try db.execute(sql: """
+                            INSERT INTO audit_checkpoints (seq, hash, time_us, signature)
+                            SELECT seq, hash, time_us, signature FROM register.audit_checkpoints ORDER BY seq
+                            """)
+                    }
                     return .commit
                 }
-                try db.execute(sql: "DETACH DATABASE register")
+                if registerPath != nil { try db.execute(sql: "DETACH DATABASE register") }
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
             }
             try queue.close()

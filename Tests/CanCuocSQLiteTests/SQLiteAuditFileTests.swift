@@ -81,6 +81,37 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: SQLiteAuditFile.path(for: path) + ".partial"))
     }
 
+    /// A first start that stopped after writing the trail file and before binding the register to it leaves a
+    /// file holding exactly the register's entries: the next start adopts it. A file holding anything else
+    /// is not adopted.
+    @Test func interruptedFirstStartIsFinishedNextTime() async throws {
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let keys = KeyRing.generate()
+        let first = folder.appendingPathComponent("first.sqlite").path
+        do {
+            let queue = try DatabaseQueue(path: first)
+            try SQLiteMigrations.migrator.migrate(queue, upTo: "2026-12-02-audit-head-is-last-entry")
+            try await Self.record(6, on: SQLiteAuditStore(writer: queue, keys: queue), keys: keys)
+            try queue.close()
+        }
+        // Two copies of the older register; the first's start writes the trail that the copies' would.
+        let interrupted = folder.appendingPathComponent("interrupted.sqlite").path, longer = folder.appendingPathComponent("longer.sqlite").path
+        for copy in [interrupted, longer] { try FileManager.default.copyItem(atPath: first, toPath: copy) }
+        do { _ = try SQLiteRegister(path: first) }
+        for copy in [interrupted, longer] {
+            try FileManager.default.copyItem(atPath: SQLiteAuditFile.path(for: first), toPath: SQLiteAuditFile.path(for: copy))
+        }
+        let report = try await Self.verify(SQLiteRegister(path: interrupted), keys: keys)
+        #expect(report.isIntact && report.entriesChecked == 6)
+
+        let queue = try DatabaseQueue(path: longer)
+        try await Self.record(1, on: SQLiteAuditStore(writer: queue, keys: queue), keys: keys)
+        try queue.close()
+        #expect(throws: SQLiteAuditFileError.self) { try SQLiteRegister(path: longer) }
+    }
+
     /// Deleting the trail file, or putting another register's trail in its place, does not start a new
     /// trail: the register does not open, and says why.
     @Test func registerDoesNotOpenWithoutItsOwnTrail() async throws {
