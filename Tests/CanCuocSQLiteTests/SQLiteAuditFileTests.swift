@@ -81,6 +81,27 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: SQLiteAuditFile.path(for: path) + ".partial"))
     }
 
+    /// A register bound to its trail whose copies of the entries are still there (it stopped before dropping
+    /// them) makes the trail file again if it is lost, under the same id.
+    @Test func lostTrailIsRebuiltWhileTheRegisterStillHoldsItsEntries() async throws {
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("bound.sqlite").path
+        let keys = KeyRing.generate()
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try SQLiteMigrations.migrator.migrate(queue)
+            try await Self.record(8, on: SQLiteAuditStore(writer: queue, keys: queue), keys: keys)
+            try await queue.write { db in try db.execute(sql: "INSERT INTO audit_trail VALUES (1, 'bound-trail')") }
+            try queue.close()
+        }
+        let register = try SQLiteRegister(path: path)
+        let report = try await Self.verify(register, keys: keys)
+        #expect(report.isIntact && report.entriesChecked == 8 && report.checkpointsChecked == 2)
+        #expect(try await register.auditWriter.read { db in try String.fetchOne(db, sql: "SELECT id FROM trail") } == "bound-trail")
+    }
+
     /// A first start that stopped after writing the trail file and before binding the register to it leaves a
     /// file holding exactly the register's entries: the next start adopts it. A file holding anything else
     /// is not adopted.
