@@ -54,6 +54,13 @@ def psql(port, sql, database="postgres"):
 KEYS = os.path.join(tempfile.mkdtemp(prefix="cancuoc-ha-keys-"), "cancuoc.keys")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def remove_keys_folder():
+    """The key file's folder goes when the run ends."""
+    yield
+    shutil.rmtree(os.path.dirname(KEYS), ignore_errors=True)
+
+
 def cli(*arguments):
     """Runs a cancuoc command and returns its standard output."""
     return subprocess.run([binary(), *arguments], check=True, capture_output=True, text=True,

@@ -2,6 +2,7 @@
 (asn1crypto and cryptography for EF.SOD and the certificates, zxing-cpp for the QR code, mrz for the MRZ)."""
 import io
 import os
+import shutil
 import sqlite3
 import subprocess
 import tempfile
@@ -63,4 +64,5 @@ def card():
     out = os.path.join(folder, "card")
     run("card", "personalize", "--db", db, "--pki", pki, "--pin", pin, "--photo", face, "--issued", viet_nam_today(), "--out", out)
     run("pki", "masterlist", "--pki", pki, "--out", os.path.join(folder, "masterlist.pem"))
-    return Card(out, pki, pin)
+    yield Card(out, pki, pin)
+    shutil.rmtree(folder, ignore_errors=True)

@@ -13,7 +13,9 @@ import Testing
     }
 
     @Test func reopeningRestoresIndexesAnInterruptedLoadDropped() async throws {
-        let path = Self.folder().appendingPathComponent("r.sqlite").path
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("r.sqlite").path
         do {
             let register = try SQLiteRegister(path: path)
             _ = try await PopulationSeeder(store: register).run(provinceCode: "38", people: 300, seed: 1)
@@ -44,6 +46,7 @@ import Testing
     /// file alone (no `-wal` beside it) would hold none of the new records.
     @Test func theLogIsCopiedIntoTheFileInTheBackground() async throws {
         let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("c.sqlite").path
         let register = try SQLiteRegister(path: path)
         let service = RegisterService(store: register)
@@ -64,6 +67,7 @@ import Testing
     /// threads all blocked waiting for readers that only those threads could give back: a deadlock.)
     @Test func pointReadsAndPoolReadsTogetherAllFinish() async throws {
         let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let register = try SQLiteRegister(path: folder.appendingPathComponent("p.sqlite").path)
         _ = try await PopulationSeeder(store: register).run(provinceCode: "38", people: 300, seed: 3)
         let someone = try #require(try await register.residents.resident(id: 11)?.resident)
@@ -89,7 +93,9 @@ import Testing
     }
 
     @Test func buildingANewFileLeavesNothingWhenItFails() async throws {
-        let path = Self.folder().appendingPathComponent("new.sqlite").path
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("new.sqlite").path
         await #expect(throws: GeneratorError.self) {
             try await SQLiteRegister.build(newFileAt: path) { register in
                 try await PopulationSeeder(store: register).run(provinceCode: "99", people: 10, seed: 1)
@@ -109,6 +115,7 @@ import Testing
 
     @Test func backupRestoresTheSameResidentsAndHistory() async throws {
         let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let register = try SQLiteRegister(path: folder.appendingPathComponent("live.sqlite").path)
         let service = RegisterService(store: register)
         _ = try await PopulationSeeder(store: register).run(provinceCode: "38", people: 120, seed: 2)

@@ -29,13 +29,30 @@ enum Backend: String, CaseIterable, Sendable {
         case .sqliteMemory:
             return try SQLiteRegister.inMemory(clock: clock)
         case .sqliteFile:
-            let path = FileManager.default.temporaryDirectory
-                .appendingPathComponent("cancuoc-test-\(UUID().uuidString)").appendingPathComponent("register.sqlite").path
-            return try SQLiteRegister(path: path, clock: clock)
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cancuoc-test-\(UUID().uuidString)")
+            TemporaryFolders.removeAtExit(folder)
+            return try SQLiteRegister(path: folder.appendingPathComponent("register.sqlite").path, clock: clock)
         }
     }
 }
 
+
+/// Folders of file registers, removed when the test process ends: a test's register lives as long as the
+/// test holds it, and the contract tests have no common end where they could close it.
+enum TemporaryFolders {
+    private static let folders = Mutex<[URL]>([])
+    private static let registered: Bool = {
+        atexit {
+            for folder in TemporaryFolders.folders.withLock({ $0 }) { try? FileManager.default.removeItem(at: folder) }
+        }
+        return true
+    }()
+
+    static func removeAtExit(_ folder: URL) {
+        precondition(registered)
+        folders.withLock { $0.append(folder) }
+    }
+}
 
 /// A settable clock for "as of" scenarios.
 final class TestClock: Sendable {
