@@ -42,30 +42,33 @@ enum SQLiteAuditFile {
     static func open(registerPath: String, register: any DatabaseWriter) throws -> DatabasePool {
         let path = path(for: registerPath)
         // Under the register's write lock, so that two processes starting at once do not both create it.
-        let id = try register.writeWithoutTransaction { db in
+        let (id, legacy) = try register.writeWithoutTransaction { db in
             // Another process doing the same waits here (the pool's writer otherwise fails at once when busy).
             sqlite3_busy_timeout(db.sqliteConnection, 30_000)
             defer { sqlite3_busy_timeout(db.sqliteConnection, 0) }
-            var id = ""
+            var settled = (id: "", legacy: false)
             try db.inTransaction(.immediate) {
-                id = try settle(path: path, registerPath: registerPath, in: db)
+                settled.legacy = try db.tableExists("audit_entries")
+                settled.id = try settle(path: path, registerPath: registerPath, legacy: settled.legacy, in: db)
                 return .commit
             }
-            return id
+            return settled
         }
         let pool = try DatabasePool(path: path, configuration: configuration())
         try SQLiteAuditMigrations.migrator.migrate(pool)
         guard try pool.read({ db in try String.fetchOne(db, sql: "SELECT id FROM trail") }) == id else {
             throw SQLiteAuditFileError.foreign(path)
         }
-        // The trail file holds every entry: the register's copies go.
-        try register.write { db in try db.execute(sql: "DROP TABLE IF EXISTS audit_entries; DROP TABLE IF EXISTS audit_checkpoints") }
+        if legacy {
+            // The trail file holds every entry: the register's copies go.
+            try register.write { db in try db.execute(sql: "DROP TABLE IF EXISTS audit_entries; DROP TABLE IF EXISTS audit_checkpoints") }
+        }
         return pool
     }
 
     /// Makes sure the trail file at `path` exists and belongs to the register; returns the trail's id.
-    private static func settle(path: String, registerPath: String, in db: Database) throws -> String {
-        let legacy = try db.tableExists("audit_entries")
+    /// `legacy`: the register still holds entries of its own (written before the trail had its file).
+    private static func settle(path: String, registerPath: String, legacy: Bool, in db: Database) throws -> String {
         let exists = FileManager.default.fileExists(atPath: path)
         if let id = try String.fetchOne(db, sql: "SELECT id FROM audit_trail") {
             guard !exists else { return id }

@@ -23,6 +23,19 @@ import Testing
         for n in 1...count { try await log.record(draft(n)) }
     }
 
+    /// A register file at `path` that keeps `entries` audit entries in its own tables, as registers did
+    /// before the trail had a file of its own; migrated up to `lastMigration` (nil: all of them).
+    static func registerWithEntriesInside(at path: String, entries: Int, keys: KeyRing, lastMigration: String? = "2026-12-02-audit-head-is-last-entry") async throws {
+        let queue = try DatabaseQueue(path: path)
+        if let lastMigration {
+            try SQLiteMigrations.migrator.migrate(queue, upTo: lastMigration)
+        } else {
+            try SQLiteMigrations.migrator.migrate(queue)
+        }
+        try await record(entries, on: SQLiteAuditStore(writer: queue, keys: queue), keys: keys)
+        try queue.close()
+    }
+
     static func verify(_ register: SQLiteRegister, keys: KeyRing) async throws -> AuditVerifier.Report {
         try await AuditVerifier(store: register.audit, signer: AuditSigner.load(from: register.audit, keys: keys)).verify()
     }
@@ -65,12 +78,7 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let path = folder.appendingPathComponent("old.sqlite").path
         let keys = KeyRing.generate()
-        do {
-            let queue = try DatabaseQueue(path: path)
-            try SQLiteMigrations.migrator.migrate(queue, upTo: "2026-12-02-audit-head-is-last-entry")
-            try await Self.record(12, on: SQLiteAuditStore(writer: queue, keys: queue), keys: keys)
-            try queue.close()
-        }
+        try await Self.registerWithEntriesInside(at: path, entries: 12, keys: keys)
         for _ in 1...2 {
             let register = try SQLiteRegister(path: path)
             let report = try await Self.verify(register, keys: keys)
@@ -89,13 +97,10 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let path = folder.appendingPathComponent("bound.sqlite").path
         let keys = KeyRing.generate()
-        do {
-            let queue = try DatabaseQueue(path: path)
-            try SQLiteMigrations.migrator.migrate(queue)
-            try await Self.record(8, on: SQLiteAuditStore(writer: queue, keys: queue), keys: keys)
-            try await queue.write { db in try db.execute(sql: "INSERT INTO audit_trail VALUES (1, 'bound-trail')") }
-            try queue.close()
-        }
+        try await Self.registerWithEntriesInside(at: path, entries: 8, keys: keys, lastMigration: nil)
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write { db in try db.execute(sql: "INSERT INTO audit_trail VALUES (1, 'bound-trail')") }
+        try queue.close()
         let register = try SQLiteRegister(path: path)
         let report = try await Self.verify(register, keys: keys)
         #expect(report.isIntact && report.entriesChecked == 8 && report.checkpointsChecked == 2)
@@ -111,12 +116,7 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let keys = KeyRing.generate()
         let first = folder.appendingPathComponent("first.sqlite").path
-        do {
-            let queue = try DatabaseQueue(path: first)
-            try SQLiteMigrations.migrator.migrate(queue, upTo: "2026-12-02-audit-head-is-last-entry")
-            try await Self.record(6, on: SQLiteAuditStore(writer: queue, keys: queue), keys: keys)
-            try queue.close()
-        }
+        try await Self.registerWithEntriesInside(at: first, entries: 6, keys: keys)
         // Two copies of the older register; the first's start writes the trail that the copies' would.
         let interrupted = folder.appendingPathComponent("interrupted.sqlite").path, longer = folder.appendingPathComponent("longer.sqlite").path
         for copy in [interrupted, longer] { try FileManager.default.copyItem(atPath: first, toPath: copy) }
