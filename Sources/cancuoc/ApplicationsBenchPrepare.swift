@@ -14,7 +14,7 @@ struct ApplicationsBenchPrepare: AsyncParsableCommand {
 
     func run() async throws {
         let store = try await database.open()
-        let keys = try database.keyRing()
+        let keys = try await database.keyRing(for: store)
         let today = LocalDate(Date())
         let service = ApplicationService(store: store)
         let capture = BiometricService(store: store, keys: keys)

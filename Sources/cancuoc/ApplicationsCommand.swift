@@ -106,7 +106,7 @@ struct ApplicationsCapture: AsyncParsableCommand {
         guard let kind = BiometricKind(rawValue: kind) else { throw ValidationError("--kind '\(kind)' is not a biometric") }
         guard (file == nil) != (unavailable == nil) else { throw ValidationError("give either --file or --unavailable") }
         let store = try await database.open()
-        let keys = try database.keyRing()
+        let keys = try await database.keyRing(for: store)
         let service = BiometricService(store: store, keys: keys)
         do {
             if let file {

@@ -32,9 +32,11 @@ struct BatchesCreate: AsyncParsableCommand {
 
     func run() async throws {
         let store = try await database.open()
+        // The audit's key opens before anything changes: a batch is never made without its entry.
+        let audit = try await OperatorAudit(store: store, keys: try await database.keyRing(for: store))
         do {
             let batch = try await ApplicationService(store: store).createBatch(provinceCodes: [province], size: size, actor: OperatorAudit.operatorName)
-            try await OperatorAudit(store: store, keys: try database.keyRing()).record("batch.create", target: "batch:\(batch.id)", purpose: "\(batch.pending) applications")
+            try await audit.record("batch.create", target: "batch:\(batch.id)", purpose: "\(batch.pending) applications")
             print(try BatchesCommand.json(batch))
         } catch let error as BatchError {
             throw BatchesCommand.fail(error)
@@ -53,7 +55,7 @@ struct BatchesRun: AsyncParsableCommand {
 
     func run() async throws {
         let store = try await database.open()
-        let keys = try database.keyRing()
+        let keys = try await database.keyRing(for: store)
         let signer = try pki.directory.signer(passphrase: try pki.passphrase())
         let producer = BatchProducer(store: store, keys: keys, signer: signer)
         do {
@@ -118,12 +120,14 @@ struct BatchesDispatched: AsyncParsableCommand {
 }
 
 extension BatchesCommand {
-    /// A batch step that moves its applications together: run, audited, then the batch shown.
+    /// A batch step that moves its applications together: run, audited, then the batch shown. The audit's
+    /// key opens first, so a missing or wrong key file stops the step before anything moves.
     static func mark(_ id: Int64, _ database: DatabaseOption, audit action: String, _ move: (ApplicationService) async throws -> Int) async throws {
         let store = try await database.open()
+        let audit = try await OperatorAudit(store: store, keys: try await database.keyRing(for: store))
         do {
             let moved = try await move(ApplicationService(store: store))
-            try await OperatorAudit(store: store, keys: try database.keyRing()).record(action, target: "batch:\(id)", purpose: "\(moved) cards")
+            try await audit.record(action, target: "batch:\(id)", purpose: "\(moved) cards")
             try await show(store, id)
         } catch let error as BatchError {
             throw fail(error)

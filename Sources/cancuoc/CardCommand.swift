@@ -40,8 +40,8 @@ struct CardPersonalize: AsyncParsableCommand {
             throw ValidationError("\(folder.path) already exists; personalisation never overwrites a card folder")
         }
         let passphrase = try pki.passphrase()
-        let keys = try database.keyRing()
         let store = try await database.open()
+        let keys = try await database.keyRing(for: store)
         guard let record = try await store.residents.resident(pin: pin) else {
             printError("card personalize: no resident with PIN \(pin.digits)")
             throw ExitCode(1)

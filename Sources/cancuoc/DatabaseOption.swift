@@ -11,7 +11,7 @@ struct DatabaseOption: ParsableArguments {
     @Option(name: .long, help: "Database: a SQLite file path, sqlite:PATH or postgres://user:password@host:port/db (env CANCUOC_DB; default ./data/cancuoc.sqlite).")
     var db: String?
 
-    @Option(name: .long, help: "Data-encryption key file (env CANCUOC_KEYS; default: next to a SQLite file, e.g. ./data/cancuoc.keys). Created with a new key when missing.")
+    @Option(name: .long, help: "Data-encryption key file (env CANCUOC_KEYS; default: next to a SQLite file, e.g. ./data/cancuoc.keys). Created with a new key when missing, for a register with nothing sealed yet.")
     var keys: String?
 
     var location: String { db ?? ProcessInfo.processInfo.environment["CANCUOC_DB"] ?? "./data/cancuoc.sqlite" }
@@ -40,9 +40,20 @@ struct DatabaseOption: ParsableArguments {
         }
     }
 
-    /// The key ring, created (one new key, file mode 0600) when the file does not exist yet.
-    func keyRing() throws -> KeyRing {
-        try KeyRing.loadOrCreate(path: try keyPath)
+    /// Whether the key file is there (a PostgreSQL database without --keys throws, as `keyPath` does).
+    var keyFileExists: Bool {
+        get throws { FileManager.default.fileExists(atPath: try keyPath) }
+    }
+
+    /// The key ring for `store`: the key file, created (one new key, file mode 0600) when it does not exist
+    /// and the register holds nothing sealed yet. A register in use whose key file is missing (moved, or a
+    /// mistyped --keys) stops the command before it changes anything, naming the key its data needs.
+    func keyRing(for store: any RegisterStore) async throws -> KeyRing {
+        let path = try keyPath
+        // The audit trail's checkpoint key is sealed at the register's first audited change, before any
+        // other secret (accounts, tokens and captures are all audited).
+        let sealed = FileManager.default.fileExists(atPath: path) ? nil : try await store.audit.sealedSigningKey()
+        return try KeyRing.loadOrCreate(path: path, registerSealed: sealed)
     }
 
     /// Opens the store; a PostgreSQL pool is returned as a service for the caller's service group, keeping

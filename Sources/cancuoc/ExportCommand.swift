@@ -14,8 +14,8 @@ struct ExportResidents: AsyncParsableCommand {
     @Option(help: "Output file (default: standard output).") var out: String?
 
     func run() async throws {
-        let keys = try database.keyRing()
         let store = try await database.open()
+        let keys = try await database.keyRing(for: store)
         // The export is in the audit trail before any record leaves the database.
         try await OperatorAudit(store: store, keys: keys).record("residents.export", purpose: "all current records to \(out ?? "standard output")")
         let handle: FileHandle

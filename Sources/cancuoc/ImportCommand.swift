@@ -23,9 +23,9 @@ struct ImportResidents: AsyncParsableCommand {
             printError("import: cannot read \(file)")
             throw ExitCode(1)
         }
-        // The key file is needed for the audit entry: find out before loading anything.
-        let keys = try database.keyRing()
         let store = try await database.open()
+        // The key file is needed for the audit entry: find out before loading anything.
+        let keys = try await database.keyRing(for: store)
         let audit = try await OperatorAudit(store: store, keys: keys)
         let bar = ProgressBar(label: "import")
         let report: ResidentImporter.Report

@@ -30,8 +30,8 @@ struct SecurityTools {
     let audit: OperatorAudit
 
     init(_ database: DatabaseOption) async throws {
-        let keys = try database.keyRing()
         store = try await database.open()
+        let keys = try await database.keyRing(for: store)
         accounts = AccountService(accounts: store.accounts, keys: keys)
         audit = try await OperatorAudit(store: store, keys: keys)
     }
@@ -173,8 +173,8 @@ struct AuditVerify: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOption
 
     func run() async throws {
-        let keys = try database.keyRing()
         let store = try await database.open()
+        let keys = try await database.keyRing(for: store)
         guard try await store.audit.sealedSigningKey() != nil else {
             print("audit trail empty: no entries, no checkpoint key yet")
             return
@@ -200,8 +200,8 @@ struct AuditFill: AsyncParsableCommand {
 
     func run() async throws {
         guard entries > 0 else { throw ValidationError("--entries must be positive") }
-        let keys = try database.keyRing()
         let store = try await database.open()
+        let keys = try await database.keyRing(for: store)
         let log = AuditLog(store: store.audit, signer: try await AuditSigner.load(from: store.audit, keys: keys))
         let start = Date(timeIntervalSince1970: 1_700_000_000)
         var written = 0

@@ -35,14 +35,18 @@ struct ServeCommand: AsyncParsableCommand {
             secureCookies: secureCookies || environment["CANCUOC_SECURE_COOKIES"] == "1")
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        let keys = try database.keyRing()
+        let keyFileMissing = try !database.keyFileExists
         let (store, services) = try await database.openForService(connectionsKeptOpen: PostgresRegister.serverConnectionsKeptOpen)
+        // A PostgreSQL pool runs under the server's service group once the server does. The demo accounts, and
+        // a missing key file's check against what the database holds, need it sooner: then it runs from here.
+        let poolRunsEarly = !services.isEmpty && (demoAccounts || keyFileMissing)
+        if poolRunsEarly { for service in services { Task { try await service.run() } } }
+        let keys = try await database.keyRing(for: store)
         if services.isEmpty {
             // The embedded database is open now: check at once that the key file opens its stored secrets.
             _ = try await AuditSigner.load(from: store.audit, keys: keys)
         }
         if demoAccounts {
-            if !services.isEmpty { for service in services { Task { try await service.run() } } }
             try await DemoAccounts(store: store, keys: keys, provinceCode: config.provinceCode).ensureAndPrint()
         }
         let pkiPath = pki ?? environment["CANCUOC_PKI"] ?? "./data/pki"
@@ -54,7 +58,7 @@ struct ServeCommand: AsyncParsableCommand {
             production = BatchProduction(pki: PKIDirectory(url: URL(fileURLWithPath: pkiPath)), passphrase: passphrase, exportFolder: folder)
         }
         let app = try await buildApplication(config, dependencies: AppDependencies(
-            store: store, keys: keys, metrics: AppMetrics(registry: registry), auditEnabled: !withoutAudit, services: demoAccounts ? [] : services,
+            store: store, keys: keys, metrics: AppMetrics(registry: registry), auditEnabled: !withoutAudit, services: poolRunsEarly ? [] : services,
             trustedCSCAs: trusted, production: production))
         print("CanCuoc serving http://\(config.host):\(config.port) (database \(database.displayLocation))")
         // Scripts wait for these lines: do not leave them in a buffer when stdout is a file or a pipe

@@ -53,6 +53,26 @@ import Testing
         #expect(throws: KeyRingError.unreadable("/nonexistent/keys")) { try KeyRing.load(path: "/nonexistent/keys") }
     }
 
+    @Test func aMissingKeyFileIsMadeOnlyForARegisterWithNothingSealed() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("cancuoc.keys").path
+        let original = KeyRing.generate(id: "k0000beef")
+        let sealed = try original.seal(Data("signing key".utf8), context: "audit-checkpoint")
+        // The register holds data sealed under a key: no new key is made, and no file is left behind.
+        #expect(throws: KeyRingError.missing(path, neededKey: "k0000beef")) { try KeyRing.loadOrCreate(path: path, registerSealed: sealed) }
+        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(KeyRingError.missing(path, neededKey: "k0000beef").description.contains("key k0000beef"))
+        // With the file back, the register's own key opens its data, whatever the register holds.
+        try original.save(path: path)
+        #expect(try KeyRing.loadOrCreate(path: path, registerSealed: sealed).open(sealed, context: "audit-checkpoint") == Data("signing key".utf8))
+        // A register with nothing sealed yet gets a new file.
+        try FileManager.default.removeItem(atPath: path)
+        let created = try KeyRing.loadOrCreate(path: path, registerSealed: nil)
+        #expect(try KeyRing.load(path: path).activeID == created.activeID)
+        #expect(created.activeID != original.activeID)
+    }
+
     @Test(arguments: Backend.allCases)
     func rotationReSealsStoredSecrets(backend: Backend) async throws {
         let store = try await backend.open()

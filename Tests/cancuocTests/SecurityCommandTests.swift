@@ -64,4 +64,31 @@ import Testing
         #expect(broken.status == 1)
         #expect(broken.stderr.contains("BROKEN at entry 2: entry 2 was modified"))
     }
+
+    @Test func aRegisterInUseRefusesToRunWithoutItsKeyFile() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cli-keys-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = folder.appendingPathComponent("register.sqlite").path
+        let keys = folder.appendingPathComponent("register.keys").path
+        let moved = folder.appendingPathComponent("elsewhere.keys").path
+        #expect(try Self.run(["seed", "--province", "38", "--people", "20", "--db", db]).status == 0)
+        #expect(try Self.run(["user", "add", "--db", db, "--username", "pc06", "--role", "province-officer", "--unit", "38"]).status == 0)
+        let keyID = try #require(try String(contentsOfFile: keys, encoding: .utf8).split(separator: "\n").last?.split(separator: " ").first)
+        try FileManager.default.moveItem(atPath: keys, toPath: moved)
+
+        for arguments in [["user", "add", "--db", db, "--username", "pc07", "--role", "province-officer", "--unit", "38"],
+                          ["audit", "verify", "--db", db], ["batches", "create", "--db", db]] {
+            let refused = try Self.run(arguments)
+            #expect(refused.status == 1, "\(arguments[0]) \(arguments[1])")
+            #expect(refused.stderr.contains("the key file \(keys) is missing, and this register holds data sealed with key \(keyID)"), "\(refused.stderr)")
+            // No new key was made to be mistaken for the real one.
+            #expect(!FileManager.default.fileExists(atPath: keys))
+        }
+        // Given its key file again (here by --keys), the register works, and the refused commands changed nothing.
+        let users = try Self.run(["user", "list", "--db", db, "--keys", moved])
+        #expect(users.status == 0, "\(users.stderr)")
+        #expect(users.stdout.contains("pc06,") && !users.stdout.contains("pc07"))
+        let verified = try Self.run(["audit", "verify", "--db", db, "--keys", moved])
+        #expect(verified.status == 0 && verified.stdout.contains("intact: 1 entries"), "\(verified.stdout)")
+    }
 }

@@ -117,8 +117,13 @@ public struct KeyRing: Sendable, CustomStringConvertible {
     }
 
     /// Loads the ring at `path`, creating it with one new key when the file does not exist.
-    public static func loadOrCreate(path: String) throws -> KeyRing {
+    ///
+    /// `registerSealed` is a value the register already holds sealed, if any. A new key could open none
+    /// of it: with the file missing, such a register refuses and names the key its data needs, and no
+    /// stray key file is left behind to be mistaken for the real one later.
+    public static func loadOrCreate(path: String, registerSealed: Data? = nil) throws -> KeyRing {
         if FileManager.default.fileExists(atPath: path) { return try load(path: path) }
+        if let registerSealed { throw KeyRingError.missing(path, neededKey: keyID(of: registerSealed) ?? "unknown") }
         let ring = generate()
         try ring.save(path: path)
         return ring
@@ -135,6 +140,8 @@ public enum KeyRingError: Error, Equatable, CustomStringConvertible {
     case empty
     case malformed(String)
     case unreadable(String)
+    /// The key file is missing while the register holds data sealed with `neededKey`.
+    case missing(String, neededKey: String)
     case notSealed
     case unknownKey(String)
     case tampered
@@ -144,6 +151,8 @@ public enum KeyRingError: Error, Equatable, CustomStringConvertible {
         case .empty: "the key file holds no key"
         case .malformed(let reason): "the key file is malformed: \(reason)"
         case .unreadable(let path): "cannot read or write the key file \(path)"
+        case .missing(let path, let key):
+            "the key file \(path) is missing, and this register holds data sealed with key \(key): give the key file it was made with (--keys FILE or CANCUOC_KEYS); no new key was made"
         case .notSealed: "the stored value is not sealed data"
         case .unknownKey(let id): "the data was sealed with key \(id), which the key file does not hold"
         case .tampered: "the sealed data does not open with its key: altered, or sealed for another record"
