@@ -1,12 +1,13 @@
 """Two `cancuoc serve` processes on one PostgreSQL behave as one: either serves any request, PINs stay
 unique under concurrent allocation through both, and a stale write loses to the first one, whichever
 server each came through. (A load balancer in front, as in docs/postgres.md, only spreads the requests.)"""
+import base64
 import os
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from conftest import KEYS, ROOT, Server, cli, free_port, psql, resident, url
+from conftest import KEYS, ROOT, Server, binary, cli, free_port, psql, resident, url
 
 import requests
 
@@ -100,6 +101,19 @@ def test_two_servers_one_database(workdir):
         csrf = page.text.split('name="csrf" value="')[1].split('"')[0]
         assert browser.post(servers[1].base + "/signout/everywhere", data={"csrf": csrf}, allow_redirects=False).status_code == 303
         assert browser.get(servers[0].base + "/account/password", allow_redirects=False).headers["location"] == "/signin"
+
+        # A third server given a missing or another installation's key file does not start (before, it took
+        # requests and answered every audited one with an error), and leaves no key file behind.
+        missing = os.path.join(str(workdir), "mistyped.keys")
+        foreign = os.path.join(str(workdir), "foreign.keys")
+        with open(foreign, "w") as f:
+            f.write("kdeadbeef " + base64.b64encode(os.urandom(32)).decode() + "\n")
+        for keys, reason in ((missing, f"the key file {missing} is missing"), (foreign, "which the key file does not hold")):
+            refused = subprocess.run([binary(), "serve", "--db", url(port, "register"), "--keys", keys, "--host", "127.0.0.1",
+                                      "--port", str(free_port())], capture_output=True, text=True, timeout=60,
+                                     env=dict(os.environ, SWIFT_BACKTRACE="enable=no"))
+            assert refused.returncode != 0 and reason in refused.stderr, refused.stderr
+        assert not os.path.exists(missing)
     finally:
         for server in servers:
             server.stop()

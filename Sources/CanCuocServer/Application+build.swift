@@ -46,11 +46,16 @@ public func buildApplication(_ config: AppConfig, dependencies: AppDependencies)
     var logger = Logger(label: "cancuoc")
     logger.logLevel = config.logLevel
     let router = try await buildRouter(config, dependencies: dependencies)
-    return Application(
+    var app = Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "CanCuoc"),
         services: dependencies.services,
         logger: logger)
+    // The key file must open the register's sealed secrets before the first request is taken: a server
+    // given another installation's keys would answer every audited request with an error. A PostgreSQL
+    // pool runs only with the server's services, so this is the first moment it can be asked.
+    app.beforeServerStarts { _ = try await AuditSigner.load(from: dependencies.store.audit, keys: dependencies.keys) }
+    return app
 }
 
 public func buildRouter(_ config: AppConfig, dependencies: AppDependencies) async throws -> Router<AppRequestContext> {
