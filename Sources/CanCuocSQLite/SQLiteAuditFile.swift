@@ -43,9 +43,9 @@ enum SQLiteAuditFile {
         let path = path(for: registerPath)
         // Under the register's write lock, so that two processes starting at once do not both create it.
         let (id, legacy) = try register.writeWithoutTransaction { db in
-            // Another process doing the same waits here (the pool's writer otherwise fails at once when busy).
+            // Another process doing the same (which may move a whole trail) is waited for longer than a write.
             sqlite3_busy_timeout(db.sqliteConnection, 30_000)
-            defer { sqlite3_busy_timeout(db.sqliteConnection, 0) }
+            defer { sqlite3_busy_timeout(db.sqliteConnection, SQLiteRegister.busyTimeoutMilliseconds) }
             var settled = (id: "", legacy: false)
             try db.inTransaction(.immediate) {
                 settled.legacy = try db.tableExists("audit_entries")

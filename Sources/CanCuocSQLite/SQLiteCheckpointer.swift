@@ -129,9 +129,10 @@ final class SQLiteCheckpointer: Sendable {
         guard let pool else { return false }
         do {
             return try pool.writeWithoutTransaction { db in
+                // Holding the commits, the writer waits for reads no longer than this (its usual wait is for
+                // another process's write).
                 sqlite3_busy_timeout(db.sqliteConnection, readerWaitMilliseconds)
-                // The pool's writer never waits otherwise (GRDB's default: fail at once when busy).
-                defer { sqlite3_busy_timeout(db.sqliteConnection, 0) }
+                defer { sqlite3_busy_timeout(db.sqliteConnection, SQLiteRegister.busyTimeoutMilliseconds) }
                 _ = try db.checkpoint(.restart)
                 return true
             }

@@ -109,8 +109,15 @@ public final class SQLiteRegister: RegisterStore {
     /// 256 MB for a bulk load's transaction, so that its pages stay in memory until the commit.
     static let bulkPageCacheKiB = 262_144
 
+    /// How long a write waits for another process's write to end (milliseconds). A command run while the
+    /// server serves (`cancuoc user add`, `token issue`) and the server take turns at the files' write locks;
+    /// with GRDB's default (fail at once when busy) one command in four failed with "database is locked"
+    /// next to a server answering audited look-ups, and the server answered some requests with an error.
+    static let busyTimeoutMilliseconds: Int32 = 5_000
+
     static func configuration(checkpointInBackground: Bool = false, pageCacheKiB: Int = pageCacheKiB) -> Configuration {
         var config = Configuration()
+        config.busyMode = .timeout(TimeInterval(busyTimeoutMilliseconds) / 1_000)
         config.prepareDatabase { db in
             // WAL + NORMAL is durable across application crashes; a power cut may lose the last commits only.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")

@@ -62,6 +62,48 @@ import Testing
         try? FileManager.default.removeItem(at: folder)
     }
 
+    /// A command run beside the server (another process) holds a file's write lock for a moment: the
+    /// server's writes, to the register and to its trail, wait for it instead of failing with "database is
+    /// locked".
+    @Test func writesWaitForAnotherConnectionsWrite() async throws {
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("w.sqlite").path
+        let register = try SQLiteRegister(path: path)
+        let service = RegisterService(store: register)
+        let draft = AuditDraft(time: Date(), actor: "t", role: "-", unit: "-", action: "test", target: "", purpose: "", clientAddress: "cli")
+        let writes: [(file: String, write: @Sendable () async throws -> Void)] = [
+            (path, { _ = try await service.create(Fixtures.resident("Hà Thị Lan"), actor: "t", reason: "r") }),
+            (folder.appendingPathComponent("w.audit.sqlite").path, { _ = try await register.audit.append([draft]) { _, _, _ in nil } }),
+        ]
+        for (file, write) in writes {
+            // Another connection takes the file's write lock and holds it until told to commit.
+            let other = try DatabaseQueue(path: file)
+            let lock = SharedMutex((held: false, release: false))
+            Thread.detachNewThread {
+                try? other.inTransaction(.immediate) { _ in
+                    lock.withLock { $0.held = true }
+                    while !lock.withLock({ $0.release }) { Thread.sleep(forTimeInterval: 0.01) }
+                    return .commit
+                }
+            }
+            while !lock.withLock({ $0.held }) { try await Task.sleep(for: .milliseconds(5)) }
+            let finished = SharedMutex(false)
+            let writing = Task {
+                try await write()
+                finished.withLock { $0 = true }
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            // Still waiting for the lock, not failed.
+            #expect(!finished.withLock { $0 })
+            lock.withLock { $0.release = true }
+            try await writing.value
+            #expect(finished.withLock { $0 })
+            try other.close()
+        }
+        #expect(try await register.residents.count() == 1)
+    }
+
     /// Look-ups by PIN read on the caller's thread while searches hold the pool's readers across
     /// suspensions: many of both at once must all finish. (When the look-ups took the pool's readers, Swift's
     /// threads all blocked waiting for readers that only those threads could give back: a deadlock.)
