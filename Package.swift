@@ -128,6 +128,8 @@ let package = Package(
                 "CanCuocCore", "CanCuocStore", "CanCuocSQLite", "CanCuocPostgres", "CanCuocServer",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
+                // Another connection holding a SQLite file's write lock, as a process beside the server would.
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(name: "cancuocTests", dependencies: ["cancuoc", .product(name: "GRDB", package: "GRDB.swift")]),

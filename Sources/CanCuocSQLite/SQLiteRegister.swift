@@ -24,6 +24,13 @@ public final class SQLiteRegister: RegisterStore {
     public let sessions: any SessionStore
     public var backendName: String { "sqlite" }
 
+    /// SQLite's busy and locked results, which a write gets once it has waited `busyTimeoutMilliseconds` for
+    /// another process's write (a bulk import holds the register's lock for the whole load).
+    public func storeError(for error: any Error) -> StoreError? {
+        guard let error = error as? DatabaseError else { return nil }
+        return error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED ? .busy : nil
+    }
+
     /// Opens (creating if needed) the database file at `path` and brings its schema up to date.
     public convenience init(path: String, clock: @escaping @Sendable () -> Date = Date.init) throws {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()

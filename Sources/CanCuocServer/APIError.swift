@@ -39,7 +39,7 @@ public struct APIError: Error, Sendable {
             case .invalid(let problems): return APIError(.unprocessableContent, error.code, error.message, problems: problems)
             case .bucketExhausted: return APIError(.conflict, error.code, error.message)
             case .unknownHousehold: return APIError(.unprocessableContent, error.code, error.message)
-            case .unavailable: return APIError(.serviceUnavailable, error.code, error.message)
+            case .unavailable, .busy: return APIError(.serviceUnavailable, error.code, error.message)
             case .corrupt: return nil  // a server fault: logged by type, answered as a 500
             }
         case let error as ApplicationError: return application(error)

@@ -70,7 +70,8 @@ public func buildRouter(_ config: AppConfig, dependencies: AppDependencies) asyn
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: SecurityHeadersMiddleware())
-    router.add(middleware: ErrorMiddleware(pages: pages))
+    let store = dependencies.store
+    router.add(middleware: ErrorMiddleware(pages: pages, storeError: { store.storeError(for: $0) }))
     router.add(middleware: AuthMiddleware(access: access))
     SystemController(store: d.store, metrics: d.metrics, catalog: d.catalog).add(to: router)
     UnitsController(catalog: d.catalog, clock: d.clock).add(to: router)

@@ -1,3 +1,4 @@
+import CanCuocStore
 import Foundation
 import Hummingbird
 import Logging
@@ -7,13 +8,15 @@ import Logging
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let pages: ConsolePages
+    /// The store's meaning of its database library's errors (`RegisterStore.storeError(for:)`).
+    let storeError: @Sendable (any Error) -> StoreError?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch {
             let apiError: APIError
-            if let mapped = APIError.from(error) {
+            if let mapped = APIError.from(error) ?? storeError(error).flatMap(APIError.from) {
                 apiError = mapped
             } else {
                 // The route pattern, never the path itself: a path can carry a PIN.

@@ -16,6 +16,14 @@ public protocol RegisterStore: Sendable {
     var backendName: String { get }
     /// Checks that the database answers.
     func ping() async throws
+    /// The store's meaning of an error its database library threw, when it has one the caller can act on
+    /// (the database busy with another process's write). The backends map what they can where they call the
+    /// database; this catches the rest without the library's types leaking above the store.
+    func storeError(for error: any Error) -> StoreError?
+}
+
+extension RegisterStore {
+    public func storeError(for error: any Error) -> StoreError? { nil }
 }
 
 /// Loads many residents at once (seed, import): one transaction, all or nothing.
@@ -75,6 +83,9 @@ public enum StoreError: Error, Equatable, Sendable {
     case unknownHousehold(HouseholdID)
     /// The database cannot be reached (down, restarting, failing over); the request may be retried.
     case unavailable
+    /// Another process held the database's write lock for longer than a write waits (a bulk import, a
+    /// command run beside the server); the request may be retried.
+    case busy
     /// A stored value the code does not know (a damaged or hand-edited row).
     case corrupt(column: String)
 
@@ -88,6 +99,7 @@ public enum StoreError: Error, Equatable, Sendable {
         case .bucketExhausted: "pin_bucket_exhausted"
         case .unknownHousehold: "unknown_household"
         case .unavailable: "database_unavailable"
+        case .busy: "database_busy"
         case .corrupt: "corrupt_row"
         }
     }
@@ -103,6 +115,7 @@ public enum StoreError: Error, Equatable, Sendable {
         case .unknownHousehold(let id): "household \(id) does not exist"
         case .corrupt(let column): "a stored \(column) value is not one the system knows"
         case .unavailable: "the database cannot be reached at the moment; try again shortly"
+        case .busy: "the register is busy with another write (a bulk import, or a command run beside the server); try again shortly"
         }
     }
 }

@@ -87,6 +87,10 @@ import Testing
         #expect(try await store.accounts.addRequests(tokenID: token.id, window: 100, count: 1) == 1)
         #expect(try await store.accounts.addRequests(tokenID: token.id, window: 100, count: 5) == 6)
         #expect(try await store.accounts.addRequests(tokenID: token.id, window: 101, count: 2) == 2)
+        // A count of 0 reads the window's total (a server's first request of the token in that minute).
+        #expect(try await store.accounts.addRequests(tokenID: token.id, window: 101, count: 0) == 2)
+        #expect(try await store.accounts.addRequests(tokenID: token.id, window: 102, count: 0) == 0)
+        #expect(try await store.accounts.addRequests(tokenID: token.id, window: 102, count: 1) == 1)
         #expect(try await store.accounts.revokeToken(id: token.id, at: now))
         #expect(try await store.accounts.token(tokenHash: "h1")?.isUsable(at: now) == false)
         #expect(try await store.accounts.revokeToken(id: 424242, at: now) == false)

@@ -33,7 +33,7 @@ public protocol AccountStore: Sendable {
     /// Marks a token revoked; false when there is no such token.
     func revokeToken(id: TokenID, at: Date) async throws -> Bool
     /// Adds `count` requests of the token to the minute `window` and returns the window's total so far
-    /// (atomic across servers). Older windows of the token are dropped.
+    /// (atomic across servers). Older windows of the token are dropped. With `count` 0 it may only read.
     func addRequests(tokenID: TokenID, window: Int64, count: Int) async throws -> Int
 }
 
