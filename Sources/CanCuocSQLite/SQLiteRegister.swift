@@ -64,6 +64,9 @@ public final class SQLiteRegister: RegisterStore {
             try SQLiteMigrations.migrator.migrate(queue)
             let register = try SQLiteRegister(writer: queue, auditWriter: SQLiteAuditFile.inMemory(), clock: Date.init)
             let result = try await body(register)
+            // Left in WAL mode, as every open would set it: switching takes the file for one connection,
+            // and processes opening a new register at once failed at it ("database is locked").
+            try await queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
             try queue.close()
             try FileManager.default.moveItem(atPath: partial, toPath: target.path)
             return result

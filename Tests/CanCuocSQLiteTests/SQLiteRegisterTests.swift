@@ -149,6 +149,10 @@ import Testing
             try await PopulationSeeder(store: register).run(provinceCode: "38", people: 50, seed: 1)
         }
         #expect(count == 50)
+        // Already in WAL mode: the first processes to open it need not switch it, which takes the file
+        // for itself and failed ("database is locked") when several commands started at once.
+        let mode = try await DatabaseQueue(path: path).read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
         #expect(try await SQLiteRegister(path: path).residents.count() == 50)
         await #expect(throws: SQLiteRegister.BuildError.self) {
             try await SQLiteRegister.build(newFileAt: path) { _ in 0 }

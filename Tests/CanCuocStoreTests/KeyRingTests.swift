@@ -73,6 +73,24 @@ import Testing
         #expect(created.activeID != original.activeID)
     }
 
+    /// Commands started together on a new register all make the key file at once: exactly one key wins,
+    /// every one of them uses it, and no temporary file is left.
+    @Test func keyFilesMadeAtOnceAgreeOnOneKey() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for round in 0..<20 {
+            let path = directory.appendingPathComponent("round-\(round).keys").path
+            let results = SharedMutex([Result<String, KeyRingError>]())
+            DispatchQueue.concurrentPerform(iterations: 8) { _ in
+                let result = Result { try KeyRing.loadOrCreate(path: path).activeID }.mapError { $0 as? KeyRingError ?? .unreadable("?") }
+                results.withLock { $0.append(result) }
+            }
+            let ids = try results.withLock { $0 }.map { try $0.get() }
+            #expect(Set(ids) == [try KeyRing.load(path: path).activeID])
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".partial") }.isEmpty)
+    }
+
     @Test(arguments: Backend.allCases)
     func rotationReSealsStoredSecrets(backend: Backend) async throws {
         let store = try await backend.open()

@@ -124,9 +124,36 @@ public struct KeyRing: Sendable, CustomStringConvertible {
     public static func loadOrCreate(path: String, registerSealed: Data? = nil) throws -> KeyRing {
         if FileManager.default.fileExists(atPath: path) { return try load(path: path) }
         if let registerSealed { throw KeyRingError.missing(path, neededKey: keyID(of: registerSealed) ?? "unknown") }
-        let ring = generate()
-        try ring.save(path: path)
-        return ring
+        return try generate().saveIfAbsent(path: path)
+    }
+
+    /// Writes the ring to `path` unless a file is already there, and returns the ring the file then holds:
+    /// this one, or the one another process made first. Commands started together on a new register each
+    /// made a key and wrote it under one temporary name: one failed ("cannot read or write the key file"),
+    /// and a process could seal data with a key that another's file then replaced. Here each writes its own
+    /// temporary file, flushed to disk, and hard-links it into place: link(2) fails when the name exists,
+    /// so exactly one key file is ever made, and it is on disk before anything is sealed with it.
+    func saveIfAbsent(path: String) throws -> KeyRing {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let partial = path + "." + UUID().uuidString + ".partial"
+        guard FileManager.default.createFile(atPath: partial, contents: Data(fileText.utf8), attributes: [.posixPermissions: 0o600]),
+              let handle = FileHandle(forUpdatingAtPath: partial) else {
+            throw KeyRingError.unreadable(partial)
+        }
+        defer { unlink(partial) }
+        try handle.synchronize()
+        try handle.close()
+        guard link(partial, path) == 0 else {
+            guard errno == EEXIST else { throw KeyRingError.unreadable(path) }
+            return try Self.load(path: path)
+        }
+        // The new name on disk too (a crash must not lose the key that the register's data is sealed with).
+        let directory = FileHandle(forReadingAtPath: folder.path)
+        try? directory?.synchronize()
+        try? directory?.close()
+        return self
     }
 }
 
