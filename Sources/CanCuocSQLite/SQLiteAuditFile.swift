@@ -1,3 +1,4 @@
+import CanCuocStore
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -147,18 +148,12 @@ enum SQLiteAuditFile {
             }
             try queue.close()
             try FileManager.default.moveItem(atPath: partial, toPath: path)
-            syncDirectory(of: path)
+            // The rename on disk before the register drops its copies of the entries.
+            DurableFile.syncFolder(of: path)
         } catch {
             try? FileManager.default.removeItem(atPath: partial)
             throw error
         }
-    }
-
-    /// Makes the rename durable before the register drops its copies of the entries.
-    private static func syncDirectory(of path: String) {
-        let directory = FileHandle(forReadingAtPath: URL(fileURLWithPath: path).deletingLastPathComponent().path)
-        try? directory?.synchronize()
-        try? directory?.close()
     }
 }
 

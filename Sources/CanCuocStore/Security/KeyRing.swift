@@ -106,14 +106,21 @@ public struct KeyRing: Sendable, CustomStringConvertible {
 
     /// Writes the ring to `path`, readable by its owner only, replacing the file in one step.
     public func save(path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let partial = path + ".partial"
-        guard FileManager.default.createFile(atPath: partial, contents: Data(fileText.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw KeyRingError.unreadable(partial)
-        }
+        let partial = try writeTemporary(beside: path)
         // rename(2) replaces the old file atomically (FileManager's replaceItemAt needs an existing target).
-        guard rename(partial, path) == 0 else { throw KeyRingError.unreadable(path) }
+        guard rename(partial, path) == 0 else {
+            unlink(partial)
+            throw KeyRingError.unreadable(path)
+        }
+        DurableFile.syncFolder(of: path)
+    }
+
+    /// The ring in a new temporary file beside `path`, owner-only and on disk.
+    private func writeTemporary(beside path: String) throws -> String {
+        guard let partial = DurableFile.writeTemporary(Data(fileText.utf8), beside: path, permissions: 0o600) else {
+            throw KeyRingError.unreadable(path)
+        }
+        return partial
     }
 
     /// Loads the ring at `path`, creating it with one new key when the file does not exist.
@@ -134,25 +141,13 @@ public struct KeyRing: Sendable, CustomStringConvertible {
     /// temporary file, flushed to disk, and hard-links it into place: link(2) fails when the name exists,
     /// so exactly one key file is ever made, and it is on disk before anything is sealed with it.
     func saveIfAbsent(path: String) throws -> KeyRing {
-        let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let partial = path + "." + UUID().uuidString + ".partial"
-        guard FileManager.default.createFile(atPath: partial, contents: Data(fileText.utf8), attributes: [.posixPermissions: 0o600]),
-              let handle = FileHandle(forUpdatingAtPath: partial) else {
-            throw KeyRingError.unreadable(partial)
-        }
+        let partial = try writeTemporary(beside: path)
         defer { unlink(partial) }
-        try handle.synchronize()
-        try handle.close()
         guard link(partial, path) == 0 else {
             guard errno == EEXIST else { throw KeyRingError.unreadable(path) }
             return try Self.load(path: path)
         }
-        // The new name on disk too (a crash must not lose the key that the register's data is sealed with).
-        let directory = FileHandle(forReadingAtPath: folder.path)
-        try? directory?.synchronize()
-        try? directory?.close()
+        DurableFile.syncFolder(of: path)
         return self
     }
 }
