@@ -121,15 +121,16 @@ let package = Package(
             .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         .testTarget(name: "CanCuocPostgresTests", dependencies: ["CanCuocCore", "CanCuocStore", "CanCuocPostgres", .product(name: "PostgresNIO", package: "postgres-nio")]),
-        .testTarget(name: "CanCuocSQLiteTests", dependencies: ["CanCuocCore", "CanCuocStore", "CanCuocSQLite", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "CanCuocSQLiteTests", dependencies: ["CanCuocCore", "CanCuocStore", "CanCuocSQLite", "CanCuocTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        // What several test targets share (not part of any product).
+        .target(name: "CanCuocTestSupport", dependencies: ["CanCuocStore", .product(name: "GRDB", package: "GRDB.swift")], path: "Tests/CanCuocTestSupport"),
         .testTarget(
             name: "CanCuocServerTests",
             dependencies: [
                 "CanCuocCore", "CanCuocStore", "CanCuocSQLite", "CanCuocPostgres", "CanCuocServer",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
-                // Another connection holding a SQLite file's write lock, as a process beside the server would.
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "CanCuocTestSupport",
             ]
         ),
         .testTarget(name: "cancuocTests", dependencies: ["cancuoc", .product(name: "GRDB", package: "GRDB.swift")]),

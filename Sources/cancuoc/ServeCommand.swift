@@ -43,7 +43,9 @@ struct ServeCommand: AsyncParsableCommand {
         if poolRunsEarly { for service in services { Task { try await service.run() } } }
         let keys = try await database.keyRing(for: store)
         if services.isEmpty {
-            // The embedded database is open now: check at once that the key file opens its stored secrets.
+            // The embedded database is open now: check at once that the key file opens its stored secrets, so
+            // that the error comes before the "serving" line. (`buildApplication` checks again before the first
+            // request, on either backend: a PostgreSQL pool runs only with the server.)
             _ = try await AuditSigner.load(from: store.audit, keys: keys)
         }
         if demoAccounts {

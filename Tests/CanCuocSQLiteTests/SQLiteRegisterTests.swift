@@ -1,6 +1,7 @@
 import CanCuocCore
 import CanCuocSQLite
 import CanCuocStore
+import CanCuocTestSupport
 import Foundation
 import GRDB
 import Synchronization
@@ -77,17 +78,7 @@ import Testing
             (folder.appendingPathComponent("w.audit.sqlite").path, { _ = try await register.audit.append([draft]) { _, _, _ in nil } }),
         ]
         for (file, write) in writes {
-            // Another connection takes the file's write lock and holds it until told to commit.
-            let other = try DatabaseQueue(path: file)
-            let lock = SharedMutex((held: false, release: false))
-            Thread.detachNewThread {
-                try? other.inTransaction(.immediate) { _ in
-                    lock.withLock { $0.held = true }
-                    while !lock.withLock({ $0.release }) { Thread.sleep(forTimeInterval: 0.01) }
-                    return .commit
-                }
-            }
-            while !lock.withLock({ $0.held }) { try await Task.sleep(for: .milliseconds(5)) }
+            let lock = try await SQLiteWriteLock.take(on: file)
             let finished = SharedMutex(false)
             let writing = Task {
                 try await write()
@@ -96,10 +87,9 @@ import Testing
             try await Task.sleep(for: .milliseconds(300))
             // Still waiting for the lock, not failed.
             #expect(!finished.withLock { $0 })
-            lock.withLock { $0.release = true }
+            try await lock.release()
             try await writing.value
             #expect(finished.withLock { $0 })
-            try other.close()
         }
         #expect(try await register.residents.count() == 1)
     }

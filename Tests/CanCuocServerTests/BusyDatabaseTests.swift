@@ -2,8 +2,8 @@ import CanCuocCore
 import CanCuocSQLite
 import CanCuocServer
 import CanCuocStore
+import CanCuocTestSupport
 import Foundation
-import GRDB
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -24,19 +24,9 @@ import Testing
         let correction = ByteBuffer(string: #"{"reason":"số điện thoại mới","expected_version":1,"changes":{"phone":"0912345678"}}"#)
         let json: HTTPFields = [.contentType: "application/json"]
 
-        let other = try DatabaseQueue(path: path)
         try await app.test(.router) { inner in
             let client = AuthedClient(inner: inner, token: token)
-            // Another connection takes the register's write lock and holds it until told to commit.
-            let lock = SharedMutex((held: false, release: false))
-            Thread.detachNewThread {
-                try? other.inTransaction(.immediate) { _ in
-                    lock.withLock { $0.held = true }
-                    while !lock.withLock({ $0.release }) { Thread.sleep(forTimeInterval: 0.01) }
-                    return .commit
-                }
-            }
-            while !lock.withLock({ $0.held }) { try await Task.sleep(for: .milliseconds(5)) }
+            let lock = try await SQLiteWriteLock.take(on: path)
             try await client.execute(uri: "/api/v1/residents/1", method: .patch, headers: json, body: correction) { response in
                 #expect(response.status == .serviceUnavailable)
                 let body = String(buffer: response.body)
@@ -44,9 +34,8 @@ import Testing
             }
             // Look-ups read, and audit to the trail's file: they go on meanwhile.
             try await client.execute(uri: "/api/v1/residents/\(pin.digits)", method: .get) { #expect($0.status == .ok) }
-            lock.withLock { $0.release = true }
+            try await lock.release()
             try await client.execute(uri: "/api/v1/residents/1", method: .patch, headers: json, body: correction) { #expect($0.status == .ok) }
         }
-        try other.close()
     }
 }
